@@ -1,0 +1,57 @@
+"""The follow-up tracker for PACE Resolution 2616 (2025): the app factory."""
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from tracker import db
+from tracker.config import load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    """Create the web application; settings come from ``environ`` or the process environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    settings = load_settings(environ, instance_path=Path(app.instance_path))
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        SESSION_COOKIE_NAME="tracker_session",
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 12,
+        WTF_CSRF_TIME_LIMIT=60 * 60 * 8,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.extensions["tracker_settings"] = settings
+    db.init_app(app, db.create_db_engine(settings.database_url))
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from tracker.web import security
+
+    security.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.web import admin, api, auth, errors, monitor, public
+
+    for module in (public, auth, monitor, admin, api, errors):
+        app.register_blueprint(module.bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from tracker.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,82 @@
+"""Fixtures: a fresh database per test, on SQLite and (when reachable) PostgreSQL."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session
+
+from tracker import create_app
+from tracker.db import unit_of_work
+from tracker.migrate import upgrade_database
+from tracker.models import utcnow
+from tracker.seeding import seed_database
+from tracker.cli import SEEDS_DIR
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+TEST_SECRET = "test-secret-key-that-is-long-enough"
+
+
+def _postgres_database() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server means "absent"
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required when CI is set: {error}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_ADMIN_URL}: {error.__class__.__name__}")
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """Yield the URL of a fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def app(database_url):
+    """Return the app on a migrated and seeded fresh database."""
+    application = create_app(
+        {"TRACKER_DATABASE_URL": database_url, "TRACKER_SECRET_KEY": TEST_SECRET}
+    )
+    engine = application.extensions["db_engine"]
+    upgrade_database(engine)
+    with unit_of_work(engine) as session:
+        seed_database(session, SEEDS_DIR, now=utcnow())
+    yield application
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(app):
+    """Return the app's database engine."""
+    return app.extensions["db_engine"]
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    """Yield a session on the test database, closed afterwards."""
+    with Session(engine, expire_on_commit=False) as db:
+        yield db
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client of the app."""
+    return app.test_client()

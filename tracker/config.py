@@ -1,0 +1,103 @@
+"""Settings read from ``TRACKER_*`` environment variables, validated at start-up."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting has a value the application cannot run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    session_cookie_secure: bool
+    login_max_failures: int
+    login_window_minutes: int
+    page_size: int
+    base_url: str
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"TRACKER_{name} must be true or false, not {raw!r}")
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"TRACKER_{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"TRACKER_{name} must be at least 1, not {value}")
+    return value
+
+
+def _database_url(raw: str | None, instance_path: Path) -> str:
+    if not raw:
+        return f"sqlite:///{instance_path / 'tracker.sqlite3'}"
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    if raw.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; SQLAlchemy would otherwise look for psycopg2.
+        raw = "postgresql+psycopg://" + raw.removeprefix("postgresql://")
+    if not raw.startswith(("sqlite:///", "postgresql+psycopg://")):
+        raise ConfigError(
+            "TRACKER_DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"not {raw.split(':', 1)[0]!r}"
+        )
+    return raw
+
+
+def _secret_key(raw: str | None, instance_path: Path, *, embedded: bool) -> str:
+    if raw:
+        if len(raw) < 16:
+            raise ConfigError("TRACKER_SECRET_KEY must be at least 16 characters long")
+        return raw
+    if not embedded:
+        raise ConfigError(
+            "TRACKER_SECRET_KEY must be set when TRACKER_DATABASE_URL points at a server"
+        )
+    # The embedded SQLite setup keeps a generated key so that sessions survive restarts.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> Settings:
+    """Read and validate the settings from the environment."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str) -> str:
+        return env.get(f"TRACKER_{name}", default)
+
+    database_url = _database_url(env.get("TRACKER_DATABASE_URL"), instance_path)
+    base_url = get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"TRACKER_BASE_URL must start with http:// or https://, not {base_url!r}")
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(
+            env.get("TRACKER_SECRET_KEY"),
+            instance_path,
+            embedded=database_url.startswith("sqlite:"),
+        ),
+        session_cookie_secure=_bool("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE", "false")),
+        login_max_failures=_positive_int("LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES", "5")),
+        login_window_minutes=_positive_int(
+            "LOGIN_WINDOW_MINUTES", get("LOGIN_WINDOW_MINUTES", "15")
+        ),
+        page_size=_positive_int("PAGE_SIZE", get("PAGE_SIZE", "50")),
+        base_url=base_url,
+    )

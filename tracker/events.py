@@ -1,0 +1,64 @@
+"""The event log: every change, with an increasing id, read by every view of what changed."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from tracker.models import Event
+
+# Any constant works; it only has to be the same in every process that appends events.
+EVENT_LOG_LOCK = 0x7472_6B65
+
+
+def append_event(
+    session: Session,
+    *,
+    kind: str,
+    summary: str,
+    actor: str,
+    now: datetime,
+    item_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append one event to the log and return it with its id."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids come from a sequence: without this, a transaction that took id 7 could commit
+        # after one that took id 8, and a reader at "after=8" would never see event 7.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOG_LOCK})
+    event = Event(
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        occurred_at=now,
+        item_id=item_id,
+        payload=payload or {},
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events_after(session: Session, after: int, *, limit: int) -> list[Event]:
+    """Return up to ``limit`` events with an id above ``after``, oldest first."""
+    query = select(Event).where(col(Event.id) > after).order_by(col(Event.id)).limit(limit)
+    return list(session.exec(query))
+
+
+def events_page(session: Session, *, page: int, per_page: int) -> tuple[list[Event], int]:
+    """Return one page of the log, newest first, and the number of events in all."""
+    total = session.exec(select(func.count()).select_from(Event)).one()
+    query = (
+        select(Event)
+        .order_by(col(Event.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(session.exec(query)), total
+
+
+def item_events(session: Session, item_id: int) -> list[Event]:
+    """Return every event about one item, newest first."""
+    query = select(Event).where(Event.item_id == item_id).order_by(col(Event.id).desc())
+    return list(session.exec(query))

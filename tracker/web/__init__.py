@@ -1,0 +1,1 @@
+"""Thin views over the domain modules, one blueprint per area."""

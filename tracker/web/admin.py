@@ -1,0 +1,65 @@
+"""The admin page: users who may change statuses."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from sqlmodel import col, select
+
+from tracker.db import get_session
+from tracker.models import User
+from tracker.users import UserError, create_user, set_active
+from tracker.web.forms import AddUserForm, ConfirmForm
+from tracker.web.security import login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _render_users(form: AddUserForm, *, status: int = 200, error: str | None = None):
+    users = get_session().exec(select(User).order_by(col(User.email))).all()
+    return (
+        render_template(
+            "admin/users.html", users=users, form=form, confirm=ConfirmForm(), error=error
+        ),
+        status,
+    )
+
+
+@bp.get("/users")
+@login_required(role="admin")
+def users():
+    return _render_users(AddUserForm())
+
+
+@bp.post("/users")
+@login_required(role="admin")
+def add_user():
+    form = AddUserForm()
+    if not form.validate_on_submit():
+        return _render_users(form, status=400)
+    db = get_session()
+    try:
+        user = create_user(
+            db, email=form.email.data, password=form.password.data, role=form.role.data
+        )
+    except UserError as invalid:
+        db.rollback()
+        return _render_users(form, status=400, error=str(invalid))
+    db.commit()
+    flash(f"Added {user.email} as {user.role}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/active")
+@login_required(role="admin")
+def toggle_active(user_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.id == g.user.id:
+        flash("You cannot disable your own account.")
+        return redirect(url_for("admin.users"))
+    set_active(db, user, active=not user.is_active)
+    db.commit()
+    flash(f"{user.email} is now {'enabled' if user.is_active else 'disabled'}.")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,71 @@
+"""Login and logout for monitors and admins."""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from tracker.db import begin_write, get_session
+from tracker.models import utcnow
+from tracker.users import LoginThrottled, authenticate
+from tracker.web.forms import ConfirmForm, LoginForm
+from tracker.web.security import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    next_url = safe_next(request.args.get("next"))
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form, next_url=next_url), status
+    settings = current_app.extensions["tracker_settings"]
+    db = get_session()
+    begin_write(db)
+    try:
+        user = authenticate(
+            db,
+            email=form.email.data,
+            password=form.password.data,
+            remote_addr=request.remote_addr or "unknown",
+            now=utcnow(),
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+        )
+    except LoginThrottled as throttled:
+        db.rollback()
+        response = render_template(
+            "auth/login.html", form=form, next_url=next_url, error=str(throttled)
+        )
+        retry = str(int(throttled.retry_after.total_seconds()) + 1)
+        return response, 429, {"Retry-After": retry}
+    db.commit()
+    if user is None:
+        error = "That email address and password do not match an active account."
+        return render_template("auth/login.html", form=form, next_url=next_url, error=error), 401
+    # A fresh session on login, so a session id planted before login is worthless after it.
+    session.clear()
+    session["user_id"] = user.id
+    session.permanent = True
+    flash(f"Logged in as {user.email}.")
+    return redirect(next_url or url_for("public.dashboard"))
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit() and g.user is not None:
+        session.clear()
+        flash("Logged out.")
+    return redirect(url_for("public.dashboard"))

@@ -1,0 +1,71 @@
+"""The status change form for monitors."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+
+from tracker.db import begin_write, get_session
+from tracker.items import get_item
+from tracker.models import Item, utcnow
+from tracker.status_changes import (
+    Actor,
+    StaleItemError,
+    StatusChangeError,
+    record_status_change,
+)
+from tracker.statuses import STATUS_INFO
+from tracker.web.forms import StatusChangeForm
+from tracker.web.security import login_required
+
+bp = Blueprint("monitor", __name__)
+
+
+def _render(item: Item, form: StatusChangeForm, *, status: int = 200, **context):
+    return (
+        render_template(
+            "monitor/status_form.html", item=item, form=form, statuses=STATUS_INFO, **context
+        ),
+        status,
+    )
+
+
+@bp.route("/items/<number>/status", methods=["GET", "POST"])
+@login_required()
+def change_status(number: str):
+    db = get_session()
+    item = get_item(db, number)
+    if item is None:
+        abort(404)
+    form = StatusChangeForm()
+    if not form.is_submitted():
+        form.version.data = str(item.version)
+        form.status.data = item.status
+        return _render(item, form)
+    if not form.validate():
+        return _render(item, form, status=400)
+    try:
+        expected_version = int(form.version.data)
+    except ValueError:
+        return _render(item, form, status=400, error="The form is damaged; reload the page.")
+    begin_write(db)
+    db.refresh(item)
+    try:
+        record_status_change(
+            db,
+            item,
+            new_status=form.status.data,
+            note=form.note.data,
+            evidence_url=form.evidence_url.data,
+            actor=Actor.for_user(g.user),
+            expected_version=expected_version,
+            now=utcnow(),
+        )
+    except StaleItemError as stale:
+        db.rollback()
+        # The next submit is made against what the monitor has now seen; the note stays.
+        form.version.data = str(stale.item.version)
+        return _render(stale.item, form, status=409, conflict=stale, error=str(stale))
+    except StatusChangeError as invalid:
+        db.rollback()
+        return _render(item, form, status=400, error=str(invalid))
+    db.commit()
+    flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
+    return redirect(url_for("public.item_detail", number=item.number))

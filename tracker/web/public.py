@@ -1,0 +1,112 @@
+"""Public pages: the dashboard, one item with its history, the change feed."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from tracker.db import get_session
+from tracker.events import events_page, item_events
+from tracker.items import (
+    ItemFilter,
+    addressees,
+    child_items,
+    dashboard_rows,
+    get_item,
+    parent_item,
+    status_counts,
+)
+from tracker.models import Event
+from tracker.status_changes import status_history
+from tracker.statuses import STATUS_INFO, Status
+from tracker.text_comparison import word_diff
+
+bp = Blueprint("public", __name__)
+
+HISTORY_PER_PAGE = 50
+
+
+def page_argument() -> int:
+    """Return the ?page= argument as a number of at least 1."""
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 0 else 1
+
+
+@bp.get("/")
+def dashboard():
+    session = get_session()
+    known_addressees = addressees(session)
+    status = request.args.get("status") or None
+    addressee = request.args.get("addressee") or None
+    notices = []
+    if status is not None and status not in {s.value for s in Status}:
+        notices.append(f"There is no status called “{status}”; the status filter was ignored.")
+        status = None
+    if addressee is not None and addressee not in known_addressees:
+        notices.append(f"No paragraph is addressed to “{addressee}”; that filter was ignored.")
+        addressee = None
+    wanted = ItemFilter(
+        status=status, addressee=addressee, query=(request.args.get("q") or "").strip() or None
+    )
+    rows = dashboard_rows(session, wanted)
+    recent, _total = events_page(session, page=1, per_page=5)
+    return render_template(
+        "public/dashboard.html",
+        rows=rows,
+        wanted=wanted,
+        counts=status_counts(session),
+        addressees=known_addressees,
+        statuses=STATUS_INFO,
+        recent=recent,
+        notices=notices,
+        matches=sum(1 for row in rows if not row.context),
+    )
+
+
+@bp.get("/items/<number>")
+def item_detail(number: str):
+    session = get_session()
+    item = get_item(session, number)
+    if item is None:
+        abort(404)
+    page = page_argument()
+    history = status_history(session, item.id)
+    start = (page - 1) * HISTORY_PER_PAGE
+    return render_template(
+        "public/item.html",
+        item=item,
+        parent=parent_item(session, item),
+        children=child_items(session, item),
+        history=history[start : start + HISTORY_PER_PAGE],
+        history_total=len(history),
+        page=page,
+        per_page=HISTORY_PER_PAGE,
+        other_events=[e for e in item_events(session, item.id) if e.kind != "item_status_changed"],
+        diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
+        statuses=STATUS_INFO,
+    )
+
+
+@bp.get("/changes")
+def changes():
+    page = page_argument()
+    per_page = current_app.extensions["tracker_settings"].page_size
+    events, total = events_page(get_session(), page=page, per_page=per_page)
+    if page > 1 and not events:
+        abort(404)
+    return render_template(
+        "public/changes.html", events=events, total=total, page=page, per_page=per_page
+    )
+
+
+@bp.get("/changes.atom")
+def changes_atom():
+    events, _total = events_page(get_session(), page=1, per_page=50)
+    body = render_template("public/changes.atom", events=events, updated=_updated(events))
+    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+def _updated(events: list[Event]):
+    return events[0].occurred_at if events else None
+
+
+@bp.get("/statuses")
+def status_vocabulary():
+    return render_template("public/statuses.html", statuses=STATUS_INFO)
