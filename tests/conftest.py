@@ -9,11 +9,11 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from tracker import create_app
+from tracker.cli import SEEDS_DIR
 from tracker.db import unit_of_work
 from tracker.migrate import upgrade_database
 from tracker.models import utcnow
 from tracker.seeding import seed_database
-from tracker.cli import SEEDS_DIR
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -80,3 +80,48 @@ def session(engine) -> Iterator[Session]:
 def client(app):
     """Return a test client of the app."""
     return app.test_client()
+
+
+PASSWORD = "a-long-enough-password"
+
+
+@pytest.fixture
+def make_user(engine):
+    """Return a function that creates a user and returns its email."""
+    from tracker.users import create_user
+
+    def make(email: str = "monitor@example.org", role: str = "monitor") -> str:
+        with unit_of_work(engine) as db:
+            create_user(db, email=email, password=PASSWORD, role=role)
+        return email
+
+    return make
+
+
+def csrf_token(html: str) -> str:
+    """Return the CSRF token of the first form in a page."""
+    import re
+
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'type="hidden" name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Return a function that logs a (new) user in on a client."""
+
+    def do_login(email: str = "monitor@example.org", role: str = "monitor", *, on=None) -> str:
+        browser = on or client
+        make_user(email, role)
+        page = browser.get("/login").get_data(as_text=True)
+        response = browser.post(
+            "/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page)},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return email
+
+    return do_login

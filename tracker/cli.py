@@ -94,9 +94,12 @@ def serve(host: str, port: int, workers: int) -> None:
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")
     args = [
         gunicorn,
-        "--bind", f"{host}:{port}",
-        "--workers", str(workers),
-        "--access-logfile", "-",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
         "tracker.wsgi:app",
     ]
     click.echo(f"Serving on http://{host}:{port}/")

@@ -50,10 +50,7 @@ def events_page(session: Session, *, page: int, per_page: int) -> tuple[list[Eve
     """Return one page of the log, newest first, and the number of events in all."""
     total = session.exec(select(func.count()).select_from(Event)).one()
     query = (
-        select(Event)
-        .order_by(col(Event.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+        select(Event).order_by(col(Event.id).desc()).offset((page - 1) * per_page).limit(per_page)
     )
     return list(session.exec(query)), total
 

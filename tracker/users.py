@@ -102,8 +102,9 @@ def authenticate(
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.is_active
-    session.add(LoginAttempt(email=email, remote_addr=remote_addr[:64], attempted_at=now,
-                             succeeded=ok))
+    session.add(
+        LoginAttempt(email=email, remote_addr=remote_addr[:64], attempted_at=now, succeeded=ok)
+    )
     if not ok:
         return None
     if _hasher.check_needs_rehash(user.password_hash):

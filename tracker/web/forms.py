@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from tracker.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
@@ -17,18 +18,23 @@ class LoginForm(FlaskForm):
 class StatusChangeForm(FlaskForm):
     status = SelectField(
         "New status",
-        choices=[(s.value, info.label) for s, info in STATUS_INFO.items()],
+        choices=[SelectChoice(s.value, info.label) for s, info in STATUS_INFO.items()],
         validators=[InputRequired()],
     )
     note = TextAreaField(
         "Note (required): why the status changes",
-        validators=[DataRequired(message="A note explaining the change is required."),
-                    Length(max=NOTE_MAX_LENGTH)],
+        validators=[
+            DataRequired(message="A note explaining the change is required."),
+            Length(max=NOTE_MAX_LENGTH),
+        ],
     )
     evidence_url = URLField(
         "Evidence link (optional)",
-        validators=[Optional(), URL(message="Enter a full http:// or https:// URL."),
-                    Length(max=URL_MAX_LENGTH)],
+        validators=[
+            Optional(),
+            URL(message="Enter a full http:// or https:// URL."),
+            Length(max=URL_MAX_LENGTH),
+        ],
     )
     version = HiddenField(validators=[InputRequired()])
 
@@ -39,7 +45,7 @@ class AddUserForm(FlaskForm):
         f"Initial password (at least {PASSWORD_MIN_LENGTH} characters)",
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
     )
-    role = SelectField("Role", choices=[(r, r.title()) for r in ROLES])
+    role = SelectField("Role", choices=[SelectChoice(r, r.title()) for r in ROLES])
 
 
 class ConfirmForm(FlaskForm):

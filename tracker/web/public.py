@@ -99,7 +99,7 @@ def changes():
 @bp.get("/changes.atom")
 def changes_atom():
     events, _total = events_page(get_session(), page=1, per_page=50)
-    body = render_template("public/changes.atom", events=events, updated=_updated(events))
+    body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 

@@ -1,0 +1,90 @@
+"""Retry, backoff and conditional-request rules for fetching; free of any HTTP library."""
+
+import random
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import tenacity
+
+#: Per URL: {"etag": ..., "last_modified": ...}; plain data the caller may persist.
+Validators = MutableMapping[str, dict[str, str]]
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Limits and retry settings for one fetch."""
+
+    deadline_seconds: float = 60.0
+    max_bytes: int = 5_000_000
+    max_attempts: int = 4
+    backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 30.0
+    jitter_seconds: float = 0.5
+    max_retry_after_seconds: float = 120.0
+
+
+def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
+    """Return the seconds a Retry-After header asks for (delay or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def make_retrying(policy: HttpPolicy, *, sleep: Callable[[float], None]) -> tenacity.Retrying:
+    """Return a bounded retrier for errors marked ``retryable``, sleeping with ``sleep``."""
+    return tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(policy.max_attempts),
+        wait=retry_wait(policy),
+        retry=tenacity.retry_if_exception(lambda exc: getattr(exc, "retryable", False)),
+        sleep=sleep,
+        reraise=True,
+    )
+
+
+def retry_wait(policy: HttpPolicy) -> Callable[[tenacity.RetryCallState], float]:
+    """Return a tenacity wait: Retry-After if given (capped), else capped exponential backoff."""
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        jitter = random.uniform(0, policy.jitter_seconds) if policy.jitter_seconds else 0.0
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return min(retry_after, policy.max_retry_after_seconds) + jitter
+        backoff = policy.backoff_seconds * 2 ** (state.attempt_number - 1)
+        return min(backoff, policy.max_backoff_seconds) + jitter
+
+    return wait
+
+
+def conditional_headers(known: dict[str, str]) -> dict[str, str]:
+    """Return If-None-Match / If-Modified-Since headers for a URL's remembered validators."""
+    headers = {}
+    if known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
+    return headers
+
+
+def remember_validators(validators: Validators, url: str, headers: dict[str, str]) -> None:
+    """Store the ETag and Last-Modified of a full response; forget them if it had none."""
+    known = {}
+    if headers.get("etag"):
+        known["etag"] = headers["etag"]
+    if headers.get("last-modified"):
+        known["last_modified"] = headers["last-modified"]
+    if known:
+        validators[url] = known
+    else:
+        validators.pop(url, None)

@@ -1,0 +1,75 @@
+"""A monitor logs in, changes a status and sees it in the history, in Debian's chromium."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's chromium; never a downloaded browser."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required when CI is set (apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app on a free 127.0.0.1 port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server, page, make_user):
+    make_user("monitor@example.org")
+    page.goto(f"{live_server}/items/9.2.1")
+    assert "Not assessed" in page.locator(".status-box").inner_text()
+    page.goto(f"{live_server}/items/9.2.1/status")
+    page.get_by_label("Email address").fill("monitor@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server}/items/9.2.1/status")
+
+    page.get_by_label("New status").select_option("in_progress")
+    page.get_by_label("Note (required): why the status changes").fill(
+        "The Mazhilis tabled a <b>ratification</b> bill."
+    )
+    page.get_by_label("Evidence link (optional)").fill("https://example.org/bill")
+    page.get_by_role("button", name="Record the change").click()
+    page.wait_for_url(f"{live_server}/items/9.2.1")
+
+    assert "In progress" in page.locator(".status-box").inner_text()
+    history = page.get_by_role("table")
+    row = history.locator("tbody tr").first
+    assert "The Mazhilis tabled a <b>ratification</b> bill." in row.inner_text()
+    assert "monitor@example.org" in row.inner_text()
+    assert row.get_by_role("link", name="https://example.org/bill").count() == 1
+    page.goto(f"{live_server}/changes")
+    assert "§9.2.1: Not assessed → In progress" in page.locator("main").inner_text()

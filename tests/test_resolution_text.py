@@ -1,0 +1,274 @@
+from pathlib import Path
+
+import pytest
+
+from tracker.resolution_text import Paragraph, ParseError, clean_text, parse_paragraphs
+
+ROOT = Path(__file__).resolve().parent.parent
+ADOPTED = (ROOT / "seeds" / "resolution-2616-adopted.md").read_text(encoding="utf-8")
+REPORT = (ROOT / "seeds" / "doc-16245-report.md").read_text(encoding="utf-8")
+SAMPLE = (Path(__file__).parent / "fixtures" / "recommendation-sample.md").read_text(
+    encoding="utf-8"
+)
+DRAFT_START = r"^A\. Draft resolution"
+DRAFT_STOP = r"^B\. Explanatory memorandum"
+
+ADOPTED_NUMBERS = [
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "9.1", "9.2", "9.2.1", "9.2.2", "9.3",
+    "10", "10.1", "10.2", "11", "11.1", "11.2", "11.3", "11.4", "11.5",
+    "12", "12.1", "12.2", "12.3", "13",
+]  # fmt: skip
+
+PARAGRAPH_5 = (
+    "The Assembly welcomes the comprehensive co-operation between Kazakhstan and the Council of"
+    " Europe within the framework of the Neighbourhood Co-operation Priorities, which have served"
+    " as a valuable instrument for aligning Kazakh legislation with the Council of Europe’s"
+    " standards. At the same time, the Assembly expects tangible progress in justice reform,"
+    " anti-corruption measures, promotion of human rights and support for democratic governance,"
+    " inter alia through co-operation with the Assembly, in particular: releasing 39 political"
+    " prisoners, individuals targeted for their involvement in peaceful protests, civil society"
+    " and anti-corruption activities, social media publications or their support of peaceful"
+    " opposition movements; and fulfilling obligations to ensure freedom of political"
+    " association and to stop the domestic and transnational persecution of representatives of"
+    " the peaceful political opposition movements “Democratic Choice of Kazakhstan”, “Koshe"
+    " Partiyasy” and “Alga Kazakhstan”, as recalled in the European Parliament resolutions of"
+    " 20 January 2022 on the situation in Kazakhstan and of 17 January 2024 on the EU strategy"
+    " on Central Asia."
+)
+PARAGRAPH_1 = (
+    "The Parliamentary Assembly refers to its Resolution 1506 (2006) “External relations of the"
+    " Council of Europe” and reiterates its commitment to enhancing the role of the Council of"
+    " Europe in promoting democracy, the rule of law and respect for human rights beyond its"
+    " borders, in particular in neighbouring regions, as an essential contribution to security,"
+    " stability and development."
+)
+PARAGRAPH_11_3 = (
+    "align with international human rights standards by ensuring that its domestic legislation,"
+    " policies and practices reflect these norms, take into account the views and"
+    " recommendations of domestic and international human rights bodies, including the United"
+    " Nations Human Rights Committee, and implement their recommendations in full;"
+)
+
+
+def by_number(paragraphs: list[Paragraph]) -> dict[str, Paragraph]:
+    return {p.number: p for p in paragraphs}
+
+
+@pytest.fixture(scope="module")
+def adopted() -> dict[str, Paragraph]:
+    return by_number(parse_paragraphs(ADOPTED))
+
+
+@pytest.fixture(scope="module")
+def draft() -> dict[str, Paragraph]:
+    return by_number(parse_paragraphs(REPORT, start_after=DRAFT_START, stop_before=DRAFT_STOP))
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, Paragraph]:
+    return by_number(parse_paragraphs(SAMPLE))
+
+
+def test_adopted_numbers_in_document_order():
+    paragraphs = parse_paragraphs(ADOPTED)
+    assert [p.number for p in paragraphs] == ADOPTED_NUMBERS
+    assert [p.position for p in paragraphs] == list(range(len(ADOPTED_NUMBERS)))
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        ("1", PARAGRAPH_1),
+        ("5", PARAGRAPH_5),
+        ("9.2.1", "accelerate progress towards the ratification of the Istanbul Convention;"),
+        ("11.3", PARAGRAPH_11_3),
+        ("9", "Therefore, the Assembly encourages the Parliament of Kazakhstan to:"),
+        (
+            "11.4",
+            "advance reforms aimed at enhancing judicial independence and accountability,"
+            " reinforcing access to justice and the right to a fair trial;",
+        ),
+    ],
+)
+def test_adopted_text(adopted, number, text):
+    assert adopted[number].text == text
+
+
+def test_no_footnote_or_markdown_residue(adopted):
+    for paragraph in adopted.values():
+        for residue in ("Assembly debate", "Text adopted", "¹", "*", "\\", "](", "[", "  "):
+            assert residue not in paragraph.text, (paragraph.number, residue)
+        assert paragraph.text == paragraph.text.strip()
+
+
+def test_preamble_is_not_a_paragraph(adopted):
+    assert all("Resolution 2616" not in p.text for p in adopted.values())
+    assert adopted["1"].text.startswith("The Parliamentary Assembly refers")
+
+
+@pytest.mark.parametrize(
+    ("number", "parent"),
+    [("1", None), ("9", None), ("9.1", "9"), ("9.2.1", "9.2"), ("11.5", "11"), ("13", None)],
+)
+def test_adopted_parents(adopted, number, parent):
+    assert adopted[number].parent == parent
+
+
+@pytest.mark.parametrize(
+    ("number", "addressee", "verb"),
+    [
+        ("4", None, None),
+        ("9", "Parliament of Kazakhstan", "encourages"),
+        ("9.1", "Parliament of Kazakhstan", "encourages"),
+        ("9.2", "Parliament of Kazakhstan", "encourages"),
+        ("9.2.1", "Parliament of Kazakhstan", "encourages"),
+        ("10.2", "authorities of Kazakhstan", "calls on"),
+        ("11.4", "authorities of Kazakhstan", "urges"),
+        ("12.3", "authorities of Kazakhstan", "encourages"),
+        ("13", None, None),
+    ],
+)
+def test_adopted_addressee_and_verb(adopted, number, addressee, verb):
+    assert (adopted[number].addressee, adopted[number].verb) == (addressee, verb)
+
+
+def test_draft_has_the_adopted_numbers(draft):
+    assert list(draft) == ADOPTED_NUMBERS
+
+
+def test_draft_text(draft):
+    assert draft["13"].text == (
+        "The Assembly should regularly assess the situation in Kazakhstan and its adherence to"
+        " the values of the Council of Europe."
+    )
+    assert draft["1"].text.startswith("The Parliamentary Assembly refers to its Resolution 1506")
+    for paragraph in draft.values():
+        for residue in ("(open)", "(1)", "unanimously", "Draft resolution", "Introduction"):
+            assert residue not in paragraph.text, (paragraph.number, residue)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"start_after": r"^Z\. Nowhere"}, "start_after"),
+        ({"start_after": DRAFT_START, "stop_before": r"^Z\. Nowhere"}, "stop_before"),
+    ],
+)
+def test_missing_delimiter(options, message):
+    with pytest.raises(ParseError, match=message):
+        parse_paragraphs(REPORT, **options)
+
+
+def test_sample_numbers(sample):
+    assert list(sample) == [
+        "1", "2", "3", "3.1", "3.1.1", "3.1.2", "3.1.2.1", "3.1.2.2", "3.2", "3.3",
+        "4", "4.1", "4.1.1", "4.2", "4.2.1", "5",
+    ]  # fmt: skip
+    assert sample["3.1.2.1"].parent == "3.1.2"
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (
+            "1",
+            "The Parliamentary Assembly refers to its Resolution 9998 (2025) “Strengthening"
+            " democratic institutions in a neighbouring region” and to its Recommendation 2001"
+            " (2013), which remain relevant.",
+        ),
+        (
+            "2",
+            "The Assembly considers that co-operation should be pursued inter alia through the"
+            " Neighbourhood Co-operation Priorities and targeted assistance [see Appendix],"
+            " including the e_Justice platform.",
+        ),
+        (
+            "3.1.2.2",
+            "exchanges between national human rights institutions, with a particular focus on"
+            " the prevention of torture, the protection of journalists and the independence of"
+            " the media;",
+        ),
+        ("3.3", "report back to the Assembly by the end of 2026."),
+        ("4.2.1", "fund the co-operation programmes on a multi-annual basis."),
+        ("5", "The Assembly decides to remain seized of the matter."),
+    ],
+)
+def test_sample_text(sample, number, text):
+    assert sample[number].text == text
+
+
+@pytest.mark.parametrize(
+    ("number", "addressee", "verb"),
+    [
+        ("2", None, None),
+        ("3", "Committee of Ministers", "recommends"),
+        ("3.1", "Committee of Ministers", "recommends"),
+        ("3.1.2.2", "Committee of Ministers", "recommends"),
+        ("4", None, None),
+        ("4.1", "Secretary General", "invites"),
+        ("4.1.1", "Secretary General", "invites"),
+        ("4.2.1", "member States", "calls on"),
+        ("5", None, None),
+    ],
+)
+def test_sample_addressee_and_verb(sample, number, addressee, verb):
+    assert (sample[number].addressee, sample[number].verb) == (addressee, verb)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("[Resolution 1506 \\(2006\\)](#) text", "Resolution 1506 (2006) text"),
+        ("*inter alia*, _sic_ and **bold** and ***both***", "inter alia, sic and bold and both"),
+        ("snake_case_name stays", "snake_case_name stays"),
+        ("\\[sic\\] \\*not emphasis\\* No\\. 5", "[sic] *not emphasis* No. 5"),
+        ("Resolution 2616 (2025)¹²", "Resolution 2616 (2025)"),
+        ("a note[^3] here", "a note here"),
+        ("the 20<sup>th</sup> anniversary<sup>(4)</sup>", "the 20th anniversary"),
+        (
+            "<a href='https://pace.coe.int'>Doc. 1</a> <https://pace.coe.int>",
+            "Doc. 1 <https://pace.coe.int>",
+        ),
+        ("  “quoted” – Kazakhstan’s \n\t view  ", "“quoted” – Kazakhstan’s view"),
+    ],
+)
+def test_clean_text(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_footnote_cutting_a_paragraph_is_dropped():
+    text = "1. One.\n2. Two begins\n\n1. Footnote text\nwrapped.\n\nand ends.\n3. Three."
+    paragraphs = by_number(parse_paragraphs(text))
+    assert list(paragraphs) == ["1", "2", "3"]
+    assert paragraphs["2"].text == "Two begins and ends."
+
+
+def test_second_footnote_follows_the_first():
+    text = "1. One.\n\n1. First note.\n\n1.1. Sub.\n\n2. Second note.\n\n2. Two."
+    assert [p.number for p in parse_paragraphs(text)] == ["1", "1.1", "2"]
+
+
+def test_website_footnote_marker_is_dropped():
+    text = "1. One cut\n\t\t\t(2) \n\t\t\tNote text\ncontinued.\n\nhere.\n2. Two."
+    assert by_number(parse_paragraphs(text))["1"].text == "One cut here."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "no numbered paragraph"),
+        ("Resolution 1 (2025)\n\nParliamentary Assembly\n", "no numbered paragraph"),
+        ("1. One.\n2. Two.\n2. Two again.", "duplicate paragraph number 2"),
+        ("1. One.\n1.1. Sub.\n1.1. Sub again.", "duplicate paragraph number 1.1"),
+        ("1. One.\n2. Two.\n4. Four.", r"paragraph 4 cannot come after 2; expected 2\.1 or 3"),
+        ("1. One.\n1.2. Sub.", "paragraph 1.2 cannot come after 1"),
+        ("2. Two.", "paragraph 2 cannot come as the first paragraph"),
+    ],
+)
+def test_parse_errors(text, message):
+    with pytest.raises(ParseError, match=message):
+        parse_paragraphs(text)
+
+
+def test_parse_error_is_a_value_error():
+    assert issubclass(ParseError, ValueError)

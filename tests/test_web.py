@@ -1,0 +1,279 @@
+"""Web flows through Flask's test client: pages, auth, CSRF, validation, escaping, conflict."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, csrf_token
+
+
+def status_form(client, number="9.2.1"):
+    page = client.get(f"/items/{number}/status")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html) or re.search(
+        r'type="hidden" name="version" value="(\d+)"', html
+    )
+    return {"csrf_token": csrf_token(html), "version": version.group(1)}
+
+
+def submit_change(client, number="9.2.1", **fields):
+    data = status_form(client, number) | {"status": "in_progress", "note": "A note"} | fields
+    return client.post(f"/items/{number}/status", data=data)
+
+
+def test_dashboard_lists_every_paragraph_nested_with_status_and_counts(client):
+    html = client.get("/").get_data(as_text=True)
+    numbers = re.findall(r'id="item-([\d.]+)"', html)
+    assert len(numbers) == 28
+    assert numbers[8:12] == ["9", "9.1", "9.2", "9.2.1"]
+    assert 'class="item depth-2" id="item-9.2.1"' in html
+    assert "Not assessed</span> <strong>28</strong>" in html
+
+
+def test_dashboard_filters_by_status_addressee_and_text(client, login):
+    login()
+    assert submit_change(client, "11.4").status_code == 302
+    html = client.get("/?status=in_progress").get_data(as_text=True)
+    shown = re.findall(r'<li class="item depth-\d( context)?" id="item-([\d.]+)"', html)
+    assert shown == [(" context", "11"), ("", "11.4")]
+    html = client.get("/?addressee=Parliament of Kazakhstan").get_data(as_text=True)
+    assert re.findall(r'<li class="item depth-\d" id="item-([\d.]+)"', html) == [
+        "9",
+        "9.1",
+        "9.2",
+        "9.2.1",
+        "9.2.2",
+        "9.3",
+    ]
+    html = client.get("/?q=Pompidou").get_data(as_text=True)
+    assert re.findall(r'<li class="item depth-\d" id="item-([\d.]+)"', html) == ["9.2.2"]
+    html = client.get("/?q=100%25_none").get_data(as_text=True)
+    assert "No paragraph matches these filters." in html
+    html = client.get("/?status=bogus").get_data(as_text=True)
+    assert "There is no status called “bogus”" in html and html.count('id="item-') == 28
+
+
+def test_item_page_shows_text_status_and_draft_comparison(client):
+    html = client.get("/items/5").get_data(as_text=True)
+    assert "releasing 39 political prisoners" in html
+    assert "fulfilling obligations to ensure freedom of political association" in html
+    assert "Assembly debate" not in html
+    assert "The plenary <strong>amended</strong> this paragraph." in html
+    assert "<ins>At the same time,</ins>" in html
+    assert client.get("/items/99").status_code == 404
+
+
+def test_status_change_requires_login(client):
+    response = client.get("/items/9.2.1/status")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=/items/9.2.1/status"
+
+
+def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, login):
+    login()
+    response = submit_change(
+        client,
+        status="in_progress",
+        note="Bill No. 12 tabled",
+        evidence_url="https://parlam.kz/bill/12",
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/items/9.2.1"
+    html = client.get("/items/9.2.1").get_data(as_text=True)
+    assert "Bill No. 12 tabled" in html and "https://parlam.kz/bill/12" in html
+    assert "monitor@example.org" in html
+    feed = client.get("/changes").get_data(as_text=True)
+    assert "§9.2.1: Not assessed → In progress" in feed
+    item = client.get("/api/v1/items/9.2.1").get_json()
+    assert item["status"] == "in_progress" and item["parent"] == "9.2"
+    assert item["history"][0] | {"changed_at": None, "id": None, "event_id": None} == {
+        "id": None,
+        "event_id": None,
+        "from": "not_assessed",
+        "to": "in_progress",
+        "changed_at": None,
+        "by": "monitor@example.org",
+        "note": "Bill No. 12 tabled",
+        "evidence_url": "https://parlam.kz/bill/12",
+    }
+    atom = client.get("/changes.atom")
+    assert atom.headers["Content-Type"].startswith("application/atom+xml")
+    assert "Bill No. 12 tabled" in atom.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"note": ""}, "A note explaining the change is required."),
+        ({"evidence_url": "not a url"}, "Enter a full http:// or https:// URL."),
+        ({"status": "done"}, "Not a valid choice"),
+        ({"status": "not_assessed"}, "already “Not assessed”"),
+    ],
+)
+def test_invalid_form_is_refused_with_a_clear_error_and_keeps_input(client, login, fields, message):
+    login()
+    response = submit_change(client, **({"note": "My careful note"} | fields))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    if fields.get("note", "x"):
+        assert "My careful note" in html
+    assert client.get("/api/v1/items/9.2.1").get_json()["history"] == []
+
+
+def test_post_without_csrf_token_is_refused(client, login):
+    login()
+    data = status_form(client) | {"status": "in_progress", "note": "x"}
+    del data["csrf_token"]
+    response = client.post("/items/9.2.1/status", data=data)
+    assert response.status_code == 400
+    assert "The form expired" in response.get_data(as_text=True)
+    assert client.get("/api/v1/items/9.2.1").get_json()["status"] == "not_assessed"
+
+
+def test_user_text_is_escaped_everywhere(client, login):
+    login()
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    submit_change(client, note=evil)
+    for url in ("/items/9.2.1", "/changes", "/", "/changes.atom"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html, url
+    assert "&lt;script&gt;alert" in client.get("/items/9.2.1").get_data(as_text=True)
+
+
+def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, client, login):
+    second = app.test_client()
+    login("first@example.org")
+    login("second@example.org", on=second)
+    stale_form = status_form(second)
+    assert submit_change(client, status="in_progress", note="First note").status_code == 302
+    response = second.post(
+        "/items/9.2.1/status", data=stale_form | {"status": "implemented", "note": "My second note"}
+    )
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "was changed by someone else" in html
+    assert "First note" in html and "first@example.org" in html
+    assert "My second note" in html
+    # The form now carries the version the monitor has seen: resubmitting records the change.
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    assert version == "1"
+    again = second.post(
+        "/items/9.2.1/status",
+        data={
+            "csrf_token": stale_form["csrf_token"],
+            "version": version,
+            "status": "implemented",
+            "note": "My second note",
+        },
+    )
+    assert again.status_code == 302
+    history = client.get("/api/v1/items/9.2.1").get_json()["history"]
+    assert [h["note"] for h in history] == ["My second note", "First note"]
+
+
+def test_login_failure_throttling_and_next_validation(client, make_user):
+    make_user()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    for _ in range(5):
+        bad = client.post(
+            "/login",
+            data={"email": "monitor@example.org", "password": "wrong", "csrf_token": token},
+        )
+        assert bad.status_code == 401
+    throttled = client.post(
+        "/login", data={"email": "monitor@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert throttled.status_code == 429 and "Too many failed attempts" in throttled.get_data(
+        as_text=True
+    )
+    assert int(throttled.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
+def test_login_never_redirects_off_site(client, make_user, target):
+    make_user()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        f"/login?next={target}",
+        data={"email": "monitor@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_session_cookie_and_security_headers(client, login):
+    login()
+    response = client.get("/")
+    cookie = client.get_cookie("tracker_session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script" not in response.get_data(as_text=True)
+
+
+def test_logout_needs_a_post_with_token(client, login):
+    login()
+    assert client.get("/logout").status_code == 405
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
+    assert client.get("/items/9.2.1/status").status_code == 302
+
+
+def test_admin_page_is_for_admins_and_adds_users(client, login):
+    login("monitor@example.org")
+    assert client.get("/admin/users").status_code == 403
+    admin = client.application.test_client()
+    login("admin@example.org", "admin", on=admin)
+    html = admin.get("/admin/users").get_data(as_text=True)
+    token = csrf_token(html)
+    short = admin.post(
+        "/admin/users",
+        data={
+            "email": "new@example.org",
+            "password": "short",
+            "role": "monitor",
+            "csrf_token": token,
+        },
+    )
+    assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
+    added = admin.post(
+        "/admin/users",
+        data={
+            "email": "new@example.org",
+            "password": PASSWORD,
+            "role": "monitor",
+            "csrf_token": token,
+        },
+    )
+    assert added.status_code == 302
+    assert "new@example.org" in admin.get("/admin/users").get_data(as_text=True)
+    duplicate = admin.post(
+        "/admin/users",
+        data={
+            "email": "NEW@example.org",
+            "password": PASSWORD,
+            "role": "monitor",
+            "csrf_token": token,
+        },
+    )
+    assert duplicate.status_code == 400 and "exists already" in duplicate.get_data(as_text=True)
+
+
+def test_friendly_404_and_json_404(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    api = client.get("/api/v1/items/77")
+    assert api.status_code == 404 and api.get_json() == {
+        "error": "There is no page at this address."
+    }
+
+
+def test_friendly_500_page(app, client):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.get_data(as_text=True)
