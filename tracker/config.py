@@ -6,6 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+# The Treaty Office's public page shell and JSON service (see shared/reference).
+COE_PAGE_URL = (
+    "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=210"
+)
+COE_API_URL = "https://conventions-ws.coe.int/WS_LFRConventions/"
+COE_TOKEN = "hfghhgp2q5vgwg1hbn532kw71zgtww7e"
+DEFAULT_USER_AGENT = (
+    "kz-resolution-tracker/0.1 (PACE Resolution 2616 follow-up; operator: set TRACKER_USER_AGENT)"
+)
+
 
 class ConfigError(ValueError):
     """A setting has a value the application cannot run with."""
@@ -20,6 +30,14 @@ class Settings:
     login_window_minutes: int
     page_size: int
     base_url: str
+    coe_page_url: str
+    coe_api_url: str
+    coe_token: str
+    coe_country: str
+    poll_interval_minutes: int
+    http_timeout_seconds: int
+    user_agent: str
+    source_failure_threshold: int
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -39,6 +57,20 @@ def _positive_int(name: str, raw: str) -> int:
     if value < 1:
         raise ConfigError(f"TRACKER_{name} must be at least 1, not {value}")
     return value
+
+
+def _http_url(name: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"TRACKER_{name} must be an http:// or https:// URL, not {raw!r}")
+    return raw
+
+
+def _country(raw: str) -> str:
+    if len(raw) != 3 or not raw.isalpha() or not raw.isupper():
+        raise ConfigError(
+            f"TRACKER_COE_COUNTRY must be a three-letter Council of Europe code, not {raw!r}"
+        )
+    return raw
 
 
 def _database_url(raw: str | None, instance_path: Path) -> str:
@@ -100,4 +132,18 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         ),
         page_size=_positive_int("PAGE_SIZE", get("PAGE_SIZE", "50")),
         base_url=base_url,
+        coe_page_url=_http_url("COE_PAGE_URL", get("COE_PAGE_URL", COE_PAGE_URL)),
+        coe_api_url=_http_url("COE_API_URL", get("COE_API_URL", COE_API_URL)),
+        coe_token=get("COE_TOKEN", COE_TOKEN),
+        coe_country=_country(get("COE_COUNTRY", "KAZ")),
+        poll_interval_minutes=_positive_int(
+            "POLL_INTERVAL_MINUTES", get("POLL_INTERVAL_MINUTES", "360")
+        ),
+        http_timeout_seconds=_positive_int(
+            "HTTP_TIMEOUT_SECONDS", get("HTTP_TIMEOUT_SECONDS", "30")
+        ),
+        user_agent=get("USER_AGENT", DEFAULT_USER_AGENT),
+        source_failure_threshold=_positive_int(
+            "SOURCE_FAILURE_THRESHOLD", get("SOURCE_FAILURE_THRESHOLD", "3")
+        ),
     )
