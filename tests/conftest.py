@@ -53,7 +53,11 @@ def database_url(request, tmp_path) -> Iterator[str]:
 def app(database_url):
     """Return the app on a migrated and seeded fresh database."""
     application = create_app(
-        {"TRACKER_DATABASE_URL": database_url, "TRACKER_SECRET_KEY": TEST_SECRET}
+        {
+            "TRACKER_DATABASE_URL": database_url,
+            "TRACKER_SECRET_KEY": TEST_SECRET,
+            "TRACKER_BASE_URL": "https://tracker.example.org",
+        }
     )
     engine = application.extensions["db_engine"]
     upgrade_database(engine)

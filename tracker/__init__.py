@@ -45,13 +45,16 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, errors, monitor, public
+    from tracker.web import admin, api, auth, errors, monitor, public, subscriptions, treaties
 
-    for module in (public, auth, monitor, admin, api, errors):
+    for module in (public, auth, monitor, admin, api, treaties, subscriptions, errors):
         app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:
+    from tracker import mail_cli
     from tracker.cli import register_commands
 
     register_commands(app)
+    for command in mail_cli.COMMANDS:
+        app.cli.add_command(command)

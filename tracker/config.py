@@ -38,6 +38,23 @@ class Settings:
     http_timeout_seconds: int
     user_agent: str
     source_failure_threshold: int
+    # TRACKER_RAW_RETENTION_DAYS: how long raw source responses are kept as evidence. Pruning
+    # never removes a response that a treaty state change points to, nor the latest per URL.
+    raw_retention_days: int = 365
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: str = "none"
+    smtp_timeout_seconds: int = 30
+    mail_from: str = "Resolution 2616 tracker <tracker@localhost>"
+    mail_reply_to: str | None = None
+    digest_hour: int = 7
+    digest_weekday: str = "mon"
+    stale_item_months: int = 6
+    unconfirmed_expiry_hours: int = 72
+    mail_max_attempts: int = 12
+    mail_hard_failure_limit: int = 2
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -146,4 +163,58 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
         source_failure_threshold=_positive_int(
             "SOURCE_FAILURE_THRESHOLD", get("SOURCE_FAILURE_THRESHOLD", "3")
         ),
+        raw_retention_days=_positive_int("RAW_RETENTION_DAYS", get("RAW_RETENTION_DAYS", "365")),
+        **_mail_settings(get),
     )
+
+
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    if raw not in choices:
+        raise ConfigError(f"TRACKER_{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
+def _hour(raw: str) -> int:
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise ConfigError(f"TRACKER_DIGEST_HOUR must be an hour from 0 to 23 (UTC), not {raw!r}")
+    return int(raw)
+
+
+def _header_value(name: str, raw: str) -> str:
+    if "\r" in raw or "\n" in raw:
+        raise ConfigError(f"TRACKER_{name} must be one line")
+    return raw
+
+
+def _mail_settings(get) -> dict:
+    port = _positive_int("SMTP_PORT", get("SMTP_PORT", "25"))
+    if port > 65535:
+        raise ConfigError(f"TRACKER_SMTP_PORT must be a TCP port, not {port}")
+    return {
+        "smtp_host": get("SMTP_HOST", "localhost"),
+        "smtp_port": port,
+        "smtp_username": get("SMTP_USERNAME", "") or None,
+        "smtp_password": get("SMTP_PASSWORD", "") or None,
+        "smtp_tls": _choice("SMTP_TLS", get("SMTP_TLS", "none"), ("none", "starttls", "ssl")),
+        "smtp_timeout_seconds": _positive_int(
+            "SMTP_TIMEOUT_SECONDS", get("SMTP_TIMEOUT_SECONDS", "30")
+        ),
+        "mail_from": _header_value(
+            "MAIL_FROM", get("MAIL_FROM", "Resolution 2616 tracker <tracker@localhost>")
+        ),
+        "mail_reply_to": _header_value("MAIL_REPLY_TO", get("MAIL_REPLY_TO", "")) or None,
+        "digest_hour": _hour(get("DIGEST_HOUR", "7")),
+        "digest_weekday": _choice(
+            "DIGEST_WEEKDAY",
+            get("DIGEST_WEEKDAY", "mon"),
+            ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        ),
+        "stale_item_months": _positive_int("STALE_ITEM_MONTHS", get("STALE_ITEM_MONTHS", "6")),
+        "unconfirmed_expiry_hours": _positive_int(
+            "UNCONFIRMED_EXPIRY_HOURS", get("UNCONFIRMED_EXPIRY_HOURS", "72")
+        ),
+        "mail_max_attempts": _positive_int("MAIL_MAX_ATTEMPTS", get("MAIL_MAX_ATTEMPTS", "12")),
+        "mail_hard_failure_limit": _positive_int(
+            "MAIL_HARD_FAILURE_LIMIT", get("MAIL_HARD_FAILURE_LIMIT", "2")
+        ),
+    }

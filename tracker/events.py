@@ -20,6 +20,7 @@ def append_event(
     actor: str,
     now: datetime,
     item_id: int | None = None,
+    treaty_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event to the log and return it with its id."""
@@ -33,6 +34,7 @@ def append_event(
         actor=actor,
         occurred_at=now,
         item_id=item_id,
+        treaty_id=treaty_id,
         payload=payload or {},
     )
     session.add(event)
@@ -55,7 +57,16 @@ def events_page(session: Session, *, page: int, per_page: int) -> tuple[list[Eve
     return list(session.exec(query)), total
 
 
-def item_events(session: Session, item_id: int) -> list[Event]:
-    """Return every event about one item, newest first."""
-    query = select(Event).where(Event.item_id == item_id).order_by(col(Event.id).desc())
-    return list(session.exec(query))
+def latest_events(session: Session, *, limit: int) -> list[Event]:
+    """Return the newest events, newest first, without counting the log."""
+    return list(session.exec(select(Event).order_by(col(Event.id).desc()).limit(limit)))
+
+
+def item_events(
+    session: Session, item_id: int, *, excluding_kind: str | None = None, limit: int = 50
+) -> list[Event]:
+    """Return the newest events about one item, newest first."""
+    query = select(Event).where(Event.item_id == item_id)
+    if excluding_kind:
+        query = query.where(Event.kind != excluding_kind)
+    return list(session.exec(query.order_by(col(Event.id).desc()).limit(limit)))

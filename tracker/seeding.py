@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from tracker.models import Document, Item
 from tracker.resolution_text import Paragraph, parse_paragraphs
 from tracker.text_comparison import classify_difference
+from tracker.treaty_seeding import seed_treaties
 
 MANIFEST = "documents.json"
 
@@ -22,6 +23,8 @@ class SeedReport:
     documents_created: int = 0
     items_created: int = 0
     items_unchanged: int = 0
+    treaties_created: int = 0
+    treaty_links_created: int = 0
     conflicts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -29,6 +32,8 @@ class SeedReport:
         return [
             f"documents created: {self.documents_created}",
             f"items created: {self.items_created}, unchanged: {self.items_unchanged}",
+            f"treaties created: {self.treaties_created}, "
+            f"treaty links created: {self.treaty_links_created}",
             *(f"NOT OVERWRITTEN: {conflict}" for conflict in self.conflicts),
         ]
 
@@ -127,4 +132,8 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
     seeded = {p.number for p in adopted.paragraphs}
     for number in sorted(set(stored) - seeded):
         report.conflicts.append(f"§{number} is stored but no longer in {adopted.meta['file']}")
+    treaties = seed_treaties(session, seeds_dir, now=now)
+    report.treaties_created = treaties.treaties_created
+    report.treaty_links_created = treaties.links_created
+    report.conflicts.extend(treaties.problems)
     return report

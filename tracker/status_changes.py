@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from tracker.events import append_event
@@ -145,11 +145,21 @@ def changes_since(session: Session, item: Item, version: int) -> list[StatusChan
     return list(reversed(session.exec(query).all()))
 
 
-def status_history(session: Session, item_id: int) -> list[StatusChange]:
-    """Return an item's whole status history, newest first."""
+def status_history(
+    session: Session, item_id: int, *, offset: int = 0, limit: int | None = None
+) -> list[StatusChange]:
+    """Return an item's status history, newest first, or one page of it."""
     query = (
         select(StatusChange)
         .where(StatusChange.item_id == item_id)
         .order_by(col(StatusChange.id).desc())
+        .offset(offset)
+        .limit(limit)
     )
     return list(session.exec(query))
+
+
+def status_history_length(session: Session, item_id: int) -> int:
+    """Return how many status changes an item has had."""
+    query = select(func.count()).select_from(StatusChange).where(StatusChange.item_id == item_id)
+    return session.exec(query).one()

@@ -1,15 +1,18 @@
 """The admin page: users who may change statuses."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
 from tracker.db import get_session
 from tracker.models import User
+from tracker.outbox import outbox_counts, outbox_page
 from tracker.users import UserError, create_user, set_active
 from tracker.web.forms import AddUserForm, ConfirmForm
 from tracker.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+OUTBOX_PER_PAGE = 50
 
 
 def _render_users(form: AddUserForm, *, status: int = 200, error: str | None = None):
@@ -63,3 +66,21 @@ def toggle_active(user_id: int):
     db.commit()
     flash(f"{user.email} is now {'enabled' if user.is_active else 'disabled'}.")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/outbox")
+@login_required(role="admin")
+def outbox():
+    state = request.args.get("state") or None
+    if state not in (None, "pending", "sending", "sent", "failed"):
+        abort(400)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    db = get_session()
+    return render_template(
+        "admin/outbox.html",
+        messages=outbox_page(db, state=state, page=page, per_page=OUTBOX_PER_PAGE),
+        counts=outbox_counts(db),
+        state=state,
+        page=page,
+        per_page=OUTBOX_PER_PAGE,
+    )

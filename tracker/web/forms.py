@@ -1,9 +1,19 @@
 """The web forms, validated by WTForms, each with a CSRF token."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, TextAreaField, URLField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from tracker.statuses import STATUS_INFO
@@ -50,3 +60,46 @@ class AddUserForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change something."""
+
+
+class ReviewForm(FlaskForm):
+    """Confirm or dismiss a suggested status; the note is optional."""
+
+    note = TextAreaField(
+        "Note (optional)", validators=[Optional(), Length(max=NOTE_MAX_LENGTH - 1000)]
+    )
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes, usable without JavaScript."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PreferencesForm(FlaskForm):
+    frequency = RadioField(
+        "How often",
+        choices=[
+            SelectChoice("immediate", "Immediately, one email per change"),
+            SelectChoice("daily", "A daily digest"),
+            SelectChoice("weekly", "A weekly digest"),
+        ],
+        default="daily",
+        validators=[InputRequired(message="Choose how often.")],
+    )
+    scope = RadioField(
+        "About what",
+        choices=[
+            SelectChoice("everything", "Every change"),
+            SelectChoice("chosen", "Only the paragraphs and treaties I choose below"),
+        ],
+        default="everything",
+        validators=[InputRequired(message="Choose what to follow.")],
+    )
+    items = CheckboxesField("Paragraphs", validate_choice=True)
+    treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
+
+
+class SubscribeForm(PreferencesForm):
+    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from tracker.db import get_session
-from tracker.events import events_page, item_events
+from tracker.events import events_page, item_events, latest_events
 from tracker.items import (
     ItemFilter,
     addressees,
@@ -14,7 +14,8 @@ from tracker.items import (
     status_counts,
 )
 from tracker.models import Event
-from tracker.status_changes import status_history
+from tracker.source_status import all_source_statuses
+from tracker.status_changes import status_history, status_history_length
 from tracker.statuses import STATUS_INFO, Status
 from tracker.text_comparison import word_diff
 
@@ -46,7 +47,7 @@ def dashboard():
         status=status, addressee=addressee, query=(request.args.get("q") or "").strip() or None
     )
     rows = dashboard_rows(session, wanted)
-    recent, _total = events_page(session, page=1, per_page=5)
+    recent = latest_events(session, limit=5)
     return render_template(
         "public/dashboard.html",
         rows=rows,
@@ -55,6 +56,7 @@ def dashboard():
         addressees=known_addressees,
         statuses=STATUS_INFO,
         recent=recent,
+        sources=all_source_statuses(session),
         notices=notices,
         matches=sum(1 for row in rows if not row.context),
     )
@@ -67,18 +69,19 @@ def item_detail(number: str):
     if item is None:
         abort(404)
     page = page_argument()
-    history = status_history(session, item.id)
-    start = (page - 1) * HISTORY_PER_PAGE
+    history = status_history(
+        session, item.id, offset=(page - 1) * HISTORY_PER_PAGE, limit=HISTORY_PER_PAGE
+    )
     return render_template(
         "public/item.html",
         item=item,
         parent=parent_item(session, item),
         children=child_items(session, item),
-        history=history[start : start + HISTORY_PER_PAGE],
-        history_total=len(history),
+        history=history,
+        history_total=status_history_length(session, item.id),
         page=page,
         per_page=HISTORY_PER_PAGE,
-        other_events=[e for e in item_events(session, item.id) if e.kind != "item_status_changed"],
+        other_events=item_events(session, item.id, excluding_kind="item_status_changed"),
         diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
     )
@@ -98,7 +101,7 @@ def changes():
 
 @bp.get("/changes.atom")
 def changes_atom():
-    events, _total = events_page(get_session(), page=1, per_page=50)
+    events = latest_events(get_session(), limit=50)
     body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 

@@ -1,0 +1,271 @@
+"""The treaty poll job against a fake Treaty Office on 127.0.0.1 and real databases."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from jobs import poll_treaties
+from jobs.treaty_office import HttpPolicy, TreatyOfficeClient
+from tests.fake_treaty_office import CHALLENGE_HTML, SIGNATURES_PATH, standard_chart
+from tests.treaty_helpers import (
+    NOW,
+    events,
+    kaz,
+    make_ctx,
+    no_sleep,
+    serve_seeded_states,
+    treaty,
+)
+from tracker.evidence import prune_responses
+from tracker.models import ItemReview, RawResponse, SourceStatus, TreatyStateChange
+from tracker.treaties import treaty_history
+
+pytest_plugins = ["tests.conftest_treaty_office"]
+
+
+@pytest.fixture
+def fake(fake_treaty_office):
+    serve_seeded_states(fake_treaty_office)
+    return fake_treaty_office
+
+
+def poll(app, fake, *, now=NOW, **overrides):
+    return poll_treaties.run(make_ctx(app, fake, now=now, **overrides), sleep=no_sleep)
+
+
+def test_first_poll_supersedes_seeded_facts_and_history_keeps_both(app, engine, fake):
+    counts = poll(app, fake)
+    assert counts["treaties"] == 10 and counts["failed"] == 0 and counts["stored"] == 10
+    ets018 = treaty(engine, "ets-018")
+    assert (ets018.state, ets018.state_origin) == ("in_force", "poll")
+    assert ets018.consent_on == date(2010, 3, 5)
+    with Session(engine) as session:
+        history = treaty_history(session, ets018.id)
+        assert [row.origin for row in history] == ["poll", "seed"]
+        assert history[0].raw_response_id is not None
+        # Filling dates the seeds lacked is a change; no state moved, so no review.
+        assert session.exec(select(ItemReview)).all() == []
+    assert treaty(engine, "greco").state_origin == "seed"  # partial agreements are not polled
+
+
+TRANSITIONS = [
+    ("signature", {"signed": date(2026, 1, 10)}, "signed", "in_progress"),
+    (
+        "ratification",
+        {"signed": date(2026, 1, 2), "consent": date(2026, 1, 10)},
+        "ratified",
+        "implemented",
+    ),
+    ("accession", {"consent": date(2026, 1, 10)}, "acceded", "implemented"),
+    (
+        "entry into force",
+        {"consent": date(2025, 10, 1), "in_force": date(2026, 1, 1)},
+        "in_force",
+        "implemented",
+    ),
+    (
+        "denunciation",
+        {"consent": date(2025, 10, 1), "denounced": date(2026, 1, 10)},
+        "denounced",
+        "regressed",
+    ),
+    (
+        "suspension",
+        {"consent": date(2025, 10, 1), "suspended": date(2026, 1, 10)},
+        "suspended",
+        "regressed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("act", "dates", "state", "suggestion"), TRANSITIONS)
+def test_each_transition_sets_state_event_timeline_and_review(
+    app, engine, fake, act, dates, state, suggestion
+):
+    poll(app, fake)
+    fake.set_chart(210, standard_chart(210, kaz(210, **dates)))
+    counts = poll(app, fake, now=NOW + timedelta(hours=6))
+    assert counts["changed"] == 1, act
+    cets210 = treaty(engine, "cets-210")
+    assert cets210.state == state
+    changed = events(engine, "treaty_state_changed")[-1]
+    assert changed.treaty_id == cets210.id
+    assert changed.payload["from"] == "not_signed" and changed.payload["to"] == state
+    assert "CETS 210 Istanbul Convention" in changed.summary
+    assert "2026-01-10" in changed.summary or "2026-01-01" in changed.summary
+    on_items = {e.payload["item"]: e for e in events(engine, "item_treaty_changed")}
+    assert set(on_items) == {"6", "9.2", "9.2.1"}
+    assert (
+        on_items["9.2.1"]
+        .payload["evidence_url"]
+        .endswith(f"/evidence/{changed.payload['evidence_id']}")
+    )
+    with Session(engine) as session:
+        reviews = session.exec(select(ItemReview)).all()
+        assert {r.suggested_status for r in reviews} == {suggestion}
+        assert len(reviews) == 3
+        from tracker.models import Item
+
+        assert {session.get(Item, r.item_id).status for r in reviews} == {"not_assessed"}
+
+
+def _refuse_token(fake):
+    fake.token = "a-new-token-nobody-knows"
+    fake.set_page_shell(token="still-the-old-one")
+
+
+FAILURES = [
+    ("non-2xx", lambda f: f.fail_next(SIGNATURES_PATH, 4, 500), "500"),
+    ("invalid JSON", lambda f: f.respond_next(SIGNATURES_PATH, "{not json"), "not valid JSON"),
+    ("unexpected shape", lambda f: f.respond_next(SIGNATURES_PATH, '{"a": 1}'), "not a list"),
+    (
+        "challenge page",
+        lambda f: f.respond_next(SIGNATURES_PATH, CHALLENGE_HTML, status=403),
+        "challenge",
+    ),
+    ("refused token", _refuse_token, "refused the token"),
+]
+
+
+def _state_snapshot(engine):
+    with Session(engine) as session:
+        from tracker.models import Treaty
+
+        return sorted(
+            (t.slug, t.state, t.signed_on, t.consent_on) for t in session.exec(select(Treaty))
+        )
+
+
+@pytest.mark.parametrize(("case", "break_source", "message"), FAILURES)
+def test_a_failed_poll_changes_nothing_and_records_the_error(
+    app, engine, fake, case, break_source, message
+):
+    poll(app, fake)
+    fake.set_chart(210, standard_chart(210, kaz(210, signed=date(2026, 1, 10))))
+    before, events_before = _state_snapshot(engine), len(events(engine))
+    break_source(fake)
+    counts = poll(app, fake, now=NOW + timedelta(hours=6))
+    assert counts["failed"] == 1, case
+    assert _state_snapshot(engine) == before
+    assert len(events(engine)) == events_before
+    with Session(engine) as session:
+        status = session.get(SourceStatus, "treaty_office")
+        assert status.consecutive_failures == 1
+        assert message in status.last_error and "ETS 018" in status.last_error
+        assert status.last_success_at == NOW and status.last_checked_at > NOW
+
+
+def test_timeout_and_tls_failure_change_nothing(app, engine, fake):
+    poll(app, fake)
+    before = _state_snapshot(engine)
+    ctx = make_ctx(app, fake, now=NOW + timedelta(hours=1))
+    fake.delay_next(SIGNATURES_PATH, 1.5)
+    quick = TreatyOfficeClient(
+        fake.page_url,
+        fake.api_url,
+        fake.token,
+        user_agent="test",
+        timeout_seconds=0.3,
+        policy=HttpPolicy(max_attempts=1),
+        sleep=no_sleep,
+    )
+    with quick:
+        assert poll_treaties.run(ctx, client=quick)["failed"] == 1
+    tls = TreatyOfficeClient(
+        fake.page_url,
+        fake.api_url.replace("http://", "https://"),
+        fake.token,
+        user_agent="test",
+        read_page_on_start=False,
+        sleep=no_sleep,
+    )
+    with tls:
+        assert poll_treaties.run(ctx, client=tls)["failed"] == 1
+    assert _state_snapshot(engine) == before
+    with Session(engine) as session:
+        status = session.get(SourceStatus, "treaty_office")
+        assert status.consecutive_failures == 2 and "TLS" in status.last_error
+
+
+def test_token_rotation_is_followed(app, engine, fake):
+    fake.token = "rotated-token"
+    fake.set_page_shell()
+    counts = poll(app, fake, coe_token="the-old-token")
+    assert counts["failed"] == 0 and counts["treaties"] == 10
+
+
+def test_backwards_change_needs_two_consecutive_polls(app, engine, fake):
+    poll(app, fake)
+    fake.set_chart(18, standard_chart(18, kaz(18)))
+    assert poll(app, fake, now=NOW + timedelta(hours=6))["pending"] == 1
+    assert treaty(engine, "ets-018").state == "in_force"
+    before = len(events(engine))
+    assert poll(app, fake, now=NOW + timedelta(hours=12))["changed"] == 1
+    ets018 = treaty(engine, "ets-018")
+    assert ets018.state == "not_signed" and ets018.pending_state is None
+    changed = events(engine)[before]
+    assert changed.kind == "treaty_state_changed" and changed.treaty_id == ets018.id
+    assert changed.payload["backwards"] is True and "needs review" in changed.summary
+    with Session(engine) as session:
+        [review] = session.exec(select(ItemReview)).all()
+        assert review.suggested_status == "regressed"
+
+
+def test_a_backwards_glitch_that_goes_away_records_nothing(app, engine, fake):
+    poll(app, fake)
+    before = len(events(engine))
+    fake.set_chart(18, standard_chart(18, kaz(18)))
+    poll(app, fake, now=NOW + timedelta(hours=6))
+    serve_seeded_states(fake)
+    poll(app, fake, now=NOW + timedelta(hours=12))
+    assert treaty(engine, "ets-018").pending_state is None
+    assert len(events(engine)) == before
+
+
+def test_failure_threshold_and_recovery_events_once_each(app, engine, fake):
+    for hour in range(4):
+        fake.respond_next(SIGNATURES_PATH, "{not json")
+        poll(app, fake, now=NOW + timedelta(hours=hour), source_failure_threshold=2)
+    assert len(events(engine, "source_failing")) == 1
+    for hour in range(4, 6):
+        poll(app, fake, now=NOW + timedelta(hours=hour), source_failure_threshold=2)
+    assert len(events(engine, "source_failing")) == 1
+    [recovered] = events(engine, "source_recovered")
+    assert "4 failed checks" in recovered.summary
+
+
+def test_identical_responses_are_stored_once_and_poll_is_idempotent(app, engine, fake):
+    assert poll(app, fake)["stored"] == 10
+    events_after_first = len(events(engine))
+    second = poll(app, fake, now=NOW + timedelta(hours=6))
+    assert second["stored"] == 0 and second["changed"] == 0
+    assert len(events(engine)) == events_after_first
+    with Session(engine) as session:
+        assert len(session.exec(select(RawResponse)).all()) == 10
+
+
+def test_retention_keeps_referenced_and_latest_responses(app, engine, fake):
+    poll(app, fake)
+    with Session(engine) as session:
+        referenced = {
+            c.raw_response_id for c in session.exec(select(TreatyStateChange)) if c.raw_response_id
+        }
+        old = [
+            RawResponse(
+                source="treaty_office",
+                url="http://example.org/chart",
+                fetched_at=NOW - timedelta(days=400 - n),
+                status_code=200,
+                sha256=str(n),
+                body=b"[]",
+            )
+            for n in range(3)
+        ]
+        session.add_all(old)
+        session.commit()
+        pruned = prune_responses(session, now=NOW + timedelta(days=1000), retention_days=30)
+        session.commit()
+        assert pruned == 2
+        left = {r.id for r in session.exec(select(RawResponse))}
+        assert referenced <= left and old[2].id in left

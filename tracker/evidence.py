@@ -1,0 +1,86 @@
+"""Raw source responses kept as evidence: stored once per distinct answer, pruned by age."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from tracker.models import RawResponse, Treaty, TreatyStateChange
+
+
+def latest_response(session: Session, url: str) -> RawResponse | None:
+    """Return the last stored response of a URL."""
+    query = select(RawResponse).where(RawResponse.url == url).order_by(col(RawResponse.id).desc())
+    return session.exec(query.limit(1)).first()
+
+
+def store_response(
+    session: Session,
+    *,
+    source: str,
+    url: str,
+    status_code: int,
+    body: bytes,
+    sha256: str,
+    fetched_at: datetime,
+    content_type: str | None,
+    treaty_id: int | None = None,
+) -> tuple[RawResponse, bool]:
+    """Keep a response unless it is identical to the last one of its URL; tell if stored."""
+    last = latest_response(session, url)
+    if last is not None and last.sha256 == sha256 and last.status_code == status_code:
+        return last, False
+    response = RawResponse(
+        source=source,
+        treaty_id=treaty_id,
+        url=url,
+        fetched_at=fetched_at,
+        status_code=status_code,
+        sha256=sha256,
+        content_type=content_type,
+        body=body,
+    )
+    session.add(response)
+    session.flush()
+    return response, True
+
+
+def prune_responses(session: Session, *, now: datetime, retention_days: int) -> int:
+    """Delete responses older than the retention, except referenced and latest ones."""
+    cutoff = now - timedelta(days=retention_days)
+    referenced = select(TreatyStateChange.raw_response_id).where(
+        col(TreatyStateChange.raw_response_id).is_not(None)
+    )
+    # The latest per URL is what the next poll compares against.
+    latest = select(func.max(RawResponse.id)).group_by(col(RawResponse.url))
+    result = session.execute(
+        delete(RawResponse)
+        .where(
+            col(RawResponse.fetched_at) < cutoff,
+            col(RawResponse.id).not_in(referenced),
+            col(RawResponse.id).not_in(latest),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def get_response(session: Session, response_id: int) -> RawResponse | None:
+    """Return one stored response."""
+    return session.get(RawResponse, response_id)
+
+
+def response_treaty(session: Session, response: RawResponse) -> Treaty | None:
+    """Return the treaty a response is about, if any."""
+    return session.get(Treaty, response.treaty_id) if response.treaty_id else None
+
+
+def response_text(response: RawResponse) -> str:
+    """Return the body as text for people, JSON indented when it parses."""
+    import json
+
+    text = response.body.decode("utf-8", errors="replace")
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text

@@ -1,0 +1,154 @@
+"""The one writer of a treaty's state: state, history row, event and item flags together."""
+
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from tracker.events import append_event
+from tracker.models import ItemReview, Treaty, TreatyStateChange
+from tracker.statuses import Status, status_label
+from tracker.treaties import (
+    dates_json,
+    describe_dates,
+    state_label,
+    treaty_dates,
+    treaty_items,
+    treaty_label,
+)
+
+#: What a treaty state suggests for the paragraphs about it; a monitor decides.
+SUGGESTED_STATUS = {
+    "not_signed": Status.NO_PROGRESS,
+    "signed": Status.IN_PROGRESS,
+    "ratified": Status.IMPLEMENTED,
+    "acceded": Status.IMPLEMENTED,
+    "in_force": Status.IMPLEMENTED,
+    "denounced": Status.REGRESSED,
+    "suspended": Status.REGRESSED,
+}
+
+
+def suggested_status(new_state: str, *, backwards: bool) -> Status:
+    """Return the item status a treaty's new state suggests."""
+    return Status.REGRESSED if backwards else SUGGESTED_STATUS.get(new_state, Status.IN_PROGRESS)
+
+
+def record_treaty_change(
+    session: Session,
+    treaty: Treaty,
+    *,
+    new_state: str,
+    new_dates: dict[str, date | None],
+    origin: str,
+    source: str,
+    actor: str,
+    now: datetime,
+    raw_response_id: int | None = None,
+    evidence_url: str | None = None,
+    backwards: bool = False,
+) -> TreatyStateChange:
+    """Write a treaty's new state and dates, its history row, the event and item flags.
+
+    A poll that only confirms a seeded state writes a "confirmed" event and no item flags.
+    Does not commit.
+    """
+    from_state, from_dates = treaty.state, treaty_dates(treaty)
+    state_changed = new_state != from_state
+    changed = state_changed or new_dates != from_dates
+    label = treaty_label(treaty)
+    if changed:
+        kind = "treaty_state_changed"
+        summary = (
+            f"{label}: Kazakhstan {state_label(from_state)} → {state_label(new_state)}"
+            f" ({describe_dates(new_dates)})"
+        )
+    else:
+        kind = "treaty_state_confirmed"
+        summary = f"{label}: the Treaty Office confirms {state_label(new_state)}"
+    if backwards:
+        summary += "; a move backwards, seen in two consecutive polls: needs review"
+    payload = {
+        "treaty": treaty.slug,
+        "from": from_state,
+        "to": new_state,
+        "from_dates": dates_json(from_dates),
+        "to_dates": dates_json(new_dates),
+        "evidence_id": raw_response_id,
+        "evidence_url": evidence_url,
+        "backwards": backwards,
+    }
+    event = append_event(
+        session,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        now=now,
+        treaty_id=treaty.id,
+        payload=payload,
+    )
+    for name, value in new_dates.items():
+        setattr(treaty, name, value)
+    treaty.state = new_state
+    treaty.state_origin = origin
+    treaty.state_source = source
+    if changed:
+        treaty.state_changed_at = now
+    treaty.pending_state = treaty.pending_dates = treaty.pending_since = None
+    session.add(treaty)
+    change = TreatyStateChange(
+        treaty_id=treaty.id,
+        event_id=event.id,
+        origin=origin,
+        from_state=from_state,
+        to_state=new_state,
+        from_dates=dates_json(from_dates),
+        to_dates=dates_json(new_dates),
+        changed_at=now,
+        backwards=backwards,
+        source=source,
+        raw_response_id=raw_response_id,
+    )
+    session.add(change)
+    session.flush()
+    if changed:
+        _note_on_items(session, treaty, change, summary, payload, actor, now, state_changed)
+    return change
+
+
+def _note_on_items(
+    session: Session,
+    treaty: Treaty,
+    change: TreatyStateChange,
+    summary: str,
+    payload: dict,
+    actor: str,
+    now: datetime,
+    state_changed: bool,
+) -> None:
+    suggestion = suggested_status(change.to_state, backwards=change.backwards)
+    for item in treaty_items(session, treaty.id):
+        flag = state_changed and item.status != suggestion.value
+        text = f"§{item.number}: {summary}"
+        if flag:
+            text += f". Needs review: suggested status “{status_label(suggestion)}”"
+        append_event(
+            session,
+            kind="item_treaty_changed",
+            summary=text,
+            actor=actor,
+            now=now,
+            item_id=item.id,
+            treaty_id=treaty.id,
+            payload=payload | {"item": item.number, "suggested_status": suggestion.value},
+        )
+        if flag:
+            session.add(
+                ItemReview(
+                    item_id=item.id,
+                    treaty_change_id=change.id,
+                    suggested_status=suggestion.value,
+                    reason=summary,
+                    created_at=now,
+                )
+            )
+    session.flush()

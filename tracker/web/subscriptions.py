@@ -1,0 +1,197 @@
+"""Public subscription pages: subscribe, confirm, manage, unsubscribe (RFC 8058 one-click)."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import col, select
+
+from tracker.db import begin_write, get_session
+from tracker.mail_content import subscriber_links
+from tracker.mail_queue import queue_confirmation
+from tracker.mail_tokens import TokenError, read_token, token_matches
+from tracker.models import Item, Treaty, User, utcnow
+from tracker.subscriptions import (
+    Preferences,
+    SubscriptionError,
+    SubscriptionGone,
+    confirm_subscriber,
+    delete_subscriber,
+    preferences_of,
+    set_preferences,
+    start_subscription,
+    stored_data,
+    subscriber_from_token,
+)
+from tracker.users import UserError
+from tracker.web.forms import ConfirmForm, PreferencesForm, SubscribeForm
+from tracker.web.security import csrf
+
+bp = Blueprint("subscriptions", __name__)
+
+
+def _settings():
+    return current_app.extensions["tracker_settings"]
+
+
+def _fill_choices(form: PreferencesForm) -> None:
+    db = get_session()
+    form.items.choices = [
+        (number, f"§{number}")
+        for number in db.exec(select(Item.number).order_by(col(Item.position)))
+    ]
+    form.treaties.choices = [
+        (slug, name)
+        for slug, name in db.exec(
+            select(Treaty.slug, Treaty.short_name).order_by(col(Treaty.position))
+        )
+    ]
+
+
+def _wanted(form: PreferencesForm) -> Preferences:
+    return Preferences(
+        frequency=form.frequency.data,
+        everything=form.scope.data == "everything",
+        items=tuple(form.items.data or ()),
+        treaties=tuple(form.treaties.data or ()),
+    )
+
+
+def _subscriber(token: str, purpose: str):
+    max_age = _settings().unconfirmed_expiry_hours * 3600 if purpose == "confirm" else None
+    try:
+        return subscriber_from_token(
+            get_session(), _settings().secret_key, token, purpose=purpose, max_age_seconds=max_age
+        )
+    except TokenError as invalid:
+        return invalid
+
+
+def _token_error(error: TokenError):
+    return render_template("subscriptions/link_error.html", message=str(error)), 400
+
+
+@bp.route("/subscribe", methods=["GET", "POST"])
+def subscribe():
+    form = SubscribeForm()
+    _fill_choices(form)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("subscriptions/subscribe.html", form=form), status
+    db = get_session()
+    begin_write(db)
+    try:
+        subscriber, already = start_subscription(
+            db, email=form.email.data, wanted=_wanted(form), now=utcnow()
+        )
+        if subscriber.suppressed_at is None:
+            queue_confirmation(db, _settings(), subscriber, already=already, now=utcnow())
+    except (SubscriptionError, UserError) as invalid:
+        db.rollback()
+        return render_template("subscriptions/subscribe.html", form=form, error=str(invalid)), 400
+    db.commit()
+    # The same answer whether or not the address was known: the form reveals nothing.
+    return render_template("subscriptions/check_inbox.html")
+
+
+@bp.route("/subscriptions/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    subscriber = _subscriber(token, "confirm")
+    if isinstance(subscriber, TokenError):
+        return _token_error(subscriber)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("subscriptions/confirm.html", form=form, email=subscriber.email)
+    db = get_session()
+    confirm_subscriber(db, subscriber, now=utcnow())
+    db.commit()
+    flash("Your subscription is confirmed.")
+    manage = subscriber_links(_settings(), subscriber)["manage_url"]
+    return redirect(manage.removeprefix(_settings().base_url))
+
+
+@bp.route("/subscriptions/manage/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    subscriber = _subscriber(token, "manage")
+    if isinstance(subscriber, TokenError):
+        return _token_error(subscriber)
+    db = get_session()
+    form = PreferencesForm()
+    _fill_choices(form)
+    if not form.is_submitted():
+        current = preferences_of(db, subscriber)
+        form.frequency.data = current.frequency
+        form.scope.data = "everything" if current.everything else "chosen"
+        form.items.data = list(current.items)
+        form.treaties.data = list(current.treaties)
+    elif form.validate():
+        try:
+            set_preferences(db, subscriber, _wanted(form))
+        except SubscriptionError as invalid:
+            db.rollback()
+            return _render_manage(form, subscriber, token, error=str(invalid)), 400
+        db.commit()
+        flash("Your preferences are saved.")
+        return redirect(url_for("subscriptions.manage", token=token))
+    else:
+        return _render_manage(form, subscriber, token), 400
+    return _render_manage(form, subscriber, token)
+
+
+def _render_manage(form, subscriber, token, error=None):
+    return render_template(
+        "subscriptions/manage.html",
+        form=form,
+        token=token,
+        data=stored_data(get_session(), subscriber),
+        delete_form=ConfirmForm(),
+        error=error,
+        unsubscribe_url=subscriber_links(_settings(), subscriber)["unsubscribe_url"],
+    )
+
+
+@bp.post("/subscriptions/manage/<token>/delete")
+def delete_data(token: str):
+    subscriber = _subscriber(token, "manage")
+    if isinstance(subscriber, TokenError):
+        return _token_error(subscriber)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    delete_subscriber(db, subscriber)
+    db.commit()
+    return render_template("subscriptions/unsubscribed.html", deleted=True)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058: the mail provider POSTs with no cookie and no form token
+def unsubscribe(token: str):
+    subscriber = _subscriber(token, "unsubscribe")
+    if isinstance(subscriber, TokenError):
+        if request.method == "POST" and isinstance(subscriber, SubscriptionGone):
+            # A second one-click POST: the address is gone already, which is what was asked.
+            return render_template("subscriptions/unsubscribed.html", deleted=False)
+        return _token_error(subscriber)
+    if request.method == "GET":
+        # A scanner that follows links only ever sees this page; nothing changes on GET.
+        return render_template("subscriptions/unsubscribe.html", email=subscriber.email)
+    db = get_session()
+    delete_subscriber(db, subscriber)
+    db.commit()
+    return render_template("subscriptions/unsubscribed.html", deleted=False)
+
+
+@bp.route("/account/alerts/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the one-click POST of a monitor's alert email
+def monitor_alerts_off(token: str):
+    try:
+        user_id, fingerprint = read_token(_settings().secret_key, token, purpose="monitor-alerts")
+    except TokenError as invalid:
+        return _token_error(invalid)
+    db = get_session()
+    user = db.get(User, user_id)
+    if user is None or not token_matches(fingerprint, user.email):
+        return _token_error(TokenError("This link no longer matches an account."))
+    if request.method == "GET":
+        return render_template("subscriptions/monitor_alerts.html", email=user.email)
+    user.alerts_enabled = False
+    db.add(user)
+    db.commit()
+    return render_template("subscriptions/unsubscribed.html", deleted=False, monitor=True)

@@ -1,0 +1,149 @@
+"""Public pages of treaties, sources and evidence; the monitors' review decisions."""
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+
+from tracker.db import begin_write, get_session
+from tracker.evidence import get_response, response_text, response_treaty
+from tracker.item_reviews import ReviewError, confirm_review, dismiss_review, review_evidence_id
+from tracker.models import Item, ItemReview, utcnow
+from tracker.source_status import (
+    SOURCE_LABELS,
+    all_source_statuses,
+    next_check_due,
+    recent_job_runs,
+)
+from tracker.status_changes import Actor
+from tracker.statuses import STATUS_INFO
+from tracker.treaties import (
+    DATE_LABELS,
+    ORIGIN_LABELS,
+    all_treaties,
+    dates_from_json,
+    display_state,
+    get_treaty,
+    invitation_lapsed,
+    open_reviews,
+    state_label,
+    treaty_history,
+    treaty_items,
+    treaty_label,
+)
+from tracker.web.forms import ReviewForm
+from tracker.web.security import login_required
+
+bp = Blueprint("treaties", __name__)
+
+HELPERS = {
+    "state_label": state_label,
+    "treaty_label": treaty_label,
+    "display_state": display_state,
+    "invitation_lapsed": invitation_lapsed,
+    "date_labels": DATE_LABELS,
+    "origin_labels": ORIGIN_LABELS,
+    "dates_from_json": dates_from_json,
+}
+
+
+@bp.get("/treaties")
+def treaty_list():
+    today = utcnow().date()
+    return render_template(
+        "treaties/list.html", treaties=all_treaties(get_session()), today=today, **HELPERS
+    )
+
+
+@bp.get("/treaties/<slug>")
+def treaty_detail(slug: str):
+    session = get_session()
+    treaty = get_treaty(session, slug)
+    if treaty is None:
+        abort(404)
+    return render_template(
+        "treaties/detail.html",
+        treaty=treaty,
+        items=treaty_items(session, treaty.id),
+        history=treaty_history(session, treaty.id),
+        today=utcnow().date(),
+        statuses=STATUS_INFO,
+        **HELPERS,
+    )
+
+
+@bp.get("/sources")
+def sources():
+    session = get_session()
+    interval = current_app.extensions["tracker_settings"].poll_interval_minutes
+    rows = [(s, next_check_due(s, interval)) for s in all_source_statuses(session)]
+    return render_template(
+        "treaties/sources.html",
+        rows=rows,
+        labels=SOURCE_LABELS,
+        runs=recent_job_runs(session),
+        interval=interval,
+    )
+
+
+@bp.get("/evidence/<int:response_id>")
+def evidence(response_id: int):
+    session = get_session()
+    response = get_response(session, response_id)
+    if response is None:
+        abort(404)
+    return render_template(
+        "treaties/evidence.html",
+        response=response,
+        treaty=response_treaty(session, response),
+        text=response_text(response),
+        treaty_label=treaty_label,
+    )
+
+
+@bp.get("/reviews")
+@login_required()
+def reviews():
+    session = get_session()
+    pending = [(r, session.get(Item, r.item_id)) for r in open_reviews(session)]
+    return render_template(
+        "treaties/reviews.html", pending=pending, form=ReviewForm(), statuses=STATUS_INFO
+    )
+
+
+@bp.post("/reviews/<int:review_id>/<any(confirm, dismiss):decision>")
+@login_required()
+def decide_review(review_id: int, decision: str):
+    session = get_session()
+    form = ReviewForm()
+    if not form.validate():
+        flash("The form expired or is invalid; try again.")
+        return redirect(url_for("treaties.reviews"))
+    begin_write(session)
+    review = session.get(ItemReview, review_id)
+    if review is None:
+        abort(404)
+    actor, now = Actor.for_user(g.user), utcnow()
+    try:
+        if decision == "confirm":
+            evidence_id = review_evidence_id(session, review)
+            evidence_url = (
+                url_for("treaties.evidence", response_id=evidence_id, _external=True)
+                if evidence_id
+                else None
+            )
+            confirm_review(
+                session,
+                review,
+                actor=actor,
+                note=form.note.data or "",
+                evidence_url=evidence_url,
+                now=now,
+            )
+        else:
+            dismiss_review(session, review, actor=actor, note=form.note.data or "", now=now)
+    except ReviewError as exc:
+        session.rollback()
+        flash(str(exc))
+        return redirect(url_for("treaties.reviews"))
+    session.commit()
+    item = session.get(Item, review.item_id)
+    flash(f"§{item.number}: suggestion {review.resolution}.")
+    return redirect(url_for("treaties.reviews"))
