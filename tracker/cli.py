@@ -108,7 +108,9 @@ def serve(host: str, port: int, workers: int) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the tracker's commands to the Flask CLI."""
-    for command in (db_group, seed, users_group, serve):
+    from jobs.cli import COMMANDS as JOB_COMMANDS
+
+    for command in (db_group, seed, users_group, serve, *JOB_COMMANDS):
         app.cli.add_command(command)
 
 

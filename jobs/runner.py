@@ -1,0 +1,139 @@
+"""Run one job and record it as a JobRun row: started, then ok with counts or failed with why."""
+
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, select
+
+from jobs.context import JobContext
+from jobs.registry import JobSpec, get_job
+from tracker.config import Settings
+from tracker.db import unit_of_work
+from tracker.models import JobRun, utcnow
+
+logger = logging.getLogger("jobs.runner")
+
+# Enough of a traceback to find the failing line without filling the table with frames.
+ERROR_LIMIT = 4000
+
+
+def runner_name() -> str:
+    """Return ``host:pid`` of this process, as recorded on its job runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _error_summary(error: BaseException) -> str:
+    lines = traceback.format_exception(error, limit=-5)
+    summary = "".join(lines).strip()
+    if len(summary) > ERROR_LIMIT:
+        # Keep the end: the exception message and the innermost frames say the most.
+        summary = "…" + summary[-ERROR_LIMIT:]
+    return summary
+
+
+def _clean_counts(counts: object) -> dict[str, int]:
+    if not isinstance(counts, Mapping):
+        return {}
+    return {str(key): int(value) for key, value in counts.items()}
+
+
+def last_started_at(engine: Engine) -> dict[str, datetime]:
+    """Return when each job last started, from the JobRun rows."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(JobRun.job_id, func.max(JobRun.started_at)).group_by(JobRun.job_id)
+        ).all()
+    return {job_id: started_at for job_id, started_at in rows if started_at is not None}
+
+
+def _record_start(engine: Engine, job_id: str, started_at: datetime) -> JobRun:
+    # Its own committed transaction, so a run that hangs or dies is visible as "running".
+    with unit_of_work(engine) as session:
+        run = JobRun(job_id=job_id, started_at=started_at, outcome="running", runner=runner_name())
+        session.add(run)
+    return run
+
+
+def _record_finish(engine: Engine, run: JobRun) -> None:
+    with unit_of_work(engine) as session:
+        stored = session.get(JobRun, run.id)
+        if stored is None:  # deleted meanwhile; nothing sensible to update
+            return
+        stored.finished_at = run.finished_at
+        stored.outcome = run.outcome
+        stored.counts = dict(run.counts)
+        stored.error = run.error
+
+
+def run_job(
+    job_id: str,
+    *,
+    engine: Engine,
+    settings: Settings,
+    now: datetime | None = None,
+    table: Mapping[str, JobSpec] | None = None,
+) -> JobRun:
+    """Run a job once, record the run, and return it; job errors are recorded, not raised."""
+    spec = get_job(job_id, table)
+    started_at = utcnow()
+    try:
+        run = _record_start(engine, job_id, started_at)
+    except Exception as error:
+        logger.exception("job %s not started: cannot record the run", job_id)
+        return JobRun(
+            job_id=job_id,
+            started_at=started_at,
+            finished_at=utcnow(),
+            outcome="failed",
+            error=_error_summary(error),
+            runner=runner_name(),
+        )
+    clock = time.monotonic()
+    try:
+        function = spec.resolve()
+        counts = function(JobContext(engine=engine, settings=settings, now=now or started_at))
+        run.counts = _clean_counts(counts)
+        run.outcome = "ok"
+    except BaseException as error:
+        run.outcome = "failed"
+        run.error = _error_summary(error)
+        run.finished_at = utcnow()
+        _finish_quietly(engine, run, time.monotonic() - clock)
+        if not isinstance(error, Exception):
+            raise  # KeyboardInterrupt and SystemExit still stop the process
+        return run
+    run.finished_at = utcnow()
+    _finish_quietly(engine, run, time.monotonic() - clock)
+    return run
+
+
+def _finish_quietly(engine: Engine, run: JobRun, seconds: float) -> None:
+    try:
+        _record_finish(engine, run)
+    except Exception:
+        logger.exception("job %s run %s finished but could not be recorded", run.job_id, run.id)
+    if run.outcome == "ok":
+        logger.info(
+            "job %s ok in %.1fs run=%s runner=%s counts=%s",
+            run.job_id,
+            seconds,
+            run.id,
+            run.runner,
+            run.counts,
+        )
+    else:
+        last_line = (run.error or "").strip().splitlines()[-1:] or [""]
+        logger.error(
+            "job %s failed in %.1fs run=%s runner=%s error=%s",
+            run.job_id,
+            seconds,
+            run.id,
+            run.runner,
+            last_line[0],
+        )
