@@ -12,6 +12,7 @@ from tests.conftest import PASSWORD
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ["tests.conftest_treaty_office"]
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +74,47 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
     assert row.get_by_role("link", name="https://example.org/bill").count() == 1
     page.goto(f"{live_server}/changes")
     assert "§9.2.1: Not assessed → In progress" in page.locator("main").inner_text()
+
+
+def test_sources_page_and_the_needs_review_flow(
+    live_server, page, make_user, app, fake_treaty_office
+):
+    from datetime import UTC, datetime, timedelta
+
+    from jobs import poll_treaties
+    from jobs.runner import run_job
+    from tests.fake_treaty_office import standard_chart
+    from tests.treaty_helpers import kaz, make_ctx, no_sleep, serve_seeded_states
+
+    make_user("monitor@example.org")
+    serve_seeded_states(fake_treaty_office)
+    now = datetime.now(UTC)
+    poll_treaties.run(make_ctx(app, fake_treaty_office, now=now), sleep=no_sleep)
+    fake_treaty_office.set_chart(210, standard_chart(210, kaz(210, signed=now.date())))
+    poll_treaties.run(
+        make_ctx(app, fake_treaty_office, now=now + timedelta(minutes=1)), sleep=no_sleep
+    )
+    ctx = make_ctx(app, fake_treaty_office)
+    run_job("heartbeat", engine=ctx.engine, settings=ctx.settings)
+
+    page.goto(f"{live_server}/sources")
+    sources = page.locator("main").inner_text()
+    assert "Sources and checks" in sources and "heartbeat" in sources
+    page.goto(f"{live_server}/treaties/cets-210")
+    assert "Signed" in page.locator("main").inner_text()
+
+    page.goto(f"{live_server}/reviews")
+    page.get_by_label("Email address").fill("monitor@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server}/reviews")
+    confirm = page.get_by_role("button", name="Confirm “In progress” for §9.2.1")
+    confirm.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Confirm “In progress” for §9.2.1").count() == 0
+    page.get_by_role("button", name="Dismiss the suggestion for §6").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server}/items/9.2.1")
+    assert "In progress" in page.locator(".status-box").inner_text()
+    row = page.get_by_role("table").locator("tbody tr").first
+    assert "CETS 210" in row.inner_text() and "monitor@example.org" in row.inner_text()
