@@ -5,6 +5,7 @@ failed check (and changes nothing else) or applies every observation. So a poll 
 any treaty leaves every treaty state and the event log as they were.
 """
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,12 +17,14 @@ from jobs.treaty_office import (
     Observation,
     SourceError,
     TreatyOfficeClient,
+    derive_treaty_state,
     is_backwards,
+    parse_signatures,
 )
 from jobs.treaty_office.states import STATE_RANK
 from tracker.db import begin_write, unit_of_work
-from tracker.evidence import prune_responses, store_response
-from tracker.models import Treaty
+from tracker.evidence import latest_response, prune_responses, store_response
+from tracker.models import SourceStatus, Treaty
 from tracker.source_status import TREATY_OFFICE, record_check_failure, record_check_success
 from tracker.treaties import (
     dates_from_json,
@@ -47,10 +50,17 @@ class WatchedTreaty:
     label: str
 
 
-def build_client(ctx: JobContext, *, sleep: Callable[[float], None] | None = None):
+def build_client(
+    ctx: JobContext,
+    *,
+    sleep: Callable[[float], None] | None = None,
+    validators: dict | None = None,
+):
     """Return a Treaty Office client configured from the settings."""
     settings = ctx.settings
-    options = {} if sleep is None else {"sleep": sleep}
+    options: dict = {} if sleep is None else {"sleep": sleep}
+    if validators is not None:
+        options["validators"] = validators
     return TreatyOfficeClient(
         settings.coe_page_url,
         settings.coe_api_url,
@@ -75,7 +85,18 @@ def run(
             for t in polled_treaties(session)
             if t.number
         ]
-    observations, failure = _fetch_all(ctx, watched, client=client, sleep=sleep)
+        status = session.get(SourceStatus, TREATY_OFFICE)
+        validators = dict(status.validators or {}) if status else {}
+    if client is None:
+        client = build_client(ctx, sleep=sleep, validators=validators)
+        own_client = True
+    else:
+        own_client = False
+    try:
+        observations, failure = _fetch_all(ctx, watched, client=client)
+    finally:
+        if own_client:
+            client.close()
     counts = {"treaties": len(watched), "changed": 0, "confirmed": 0, "stored": 0, "failed": 0}
     with unit_of_work(ctx.engine) as session:
         begin_write(session)
@@ -99,27 +120,48 @@ def run(
             counts[outcome] = counts.get(outcome, 0) + 1
             counts["stored"] += int(stored)
         record_check_success(session, TREATY_OFFICE, now=ctx.now, actor=ACTOR)
+        # Kept only after a full success: a failed poll must not skip unseen content next time.
+        session.get(SourceStatus, TREATY_OFFICE).validators = dict(client.validators)
         counts["pruned"] = prune_responses(
             session, now=ctx.now, retention_days=ctx.settings.raw_retention_days
         )
     return counts
 
 
-def _fetch_all(ctx, watched, *, client, sleep):
-    own = client is None
-    client = client or build_client(ctx, sleep=sleep)
+def _fetch_all(ctx, watched, *, client):
     observations: list[tuple[WatchedTreaty, Observation]] = []
-    try:
-        for treaty in watched:
-            try:
-                observations.append((treaty, client.observe(treaty.number, today=ctx.now.date())))
-            except SourceError as exc:
-                logger.warning("polling %s failed: %s", treaty.label, exc)
-                return observations, (treaty, f"{treaty.label}: {type(exc).__name__}: {exc}")
-    finally:
-        if own:
-            client.close()
+    for treaty in watched:
+        try:
+            observations.append((treaty, client.observe(treaty.number, today=ctx.now.date())))
+        except SourceError as exc:
+            logger.warning("polling %s failed: %s", treaty.label, exc)
+            return observations, (treaty, f"{treaty.label}: {type(exc).__name__}: {exc}")
     return observations, None
+
+
+def _reread_not_modified(
+    session: Session, treaty: Treaty, observation: Observation, ctx: JobContext
+) -> Observation | None:
+    """Read a 304's content from the stored response, so "not modified" still counts as a poll.
+
+    A backwards change waits for a second poll that agrees; a 304 is such a poll.
+    """
+    stored = latest_response(session, observation.fetch.url)
+    if stored is None:
+        return None
+    record = parse_signatures(
+        stored.body, treaty_number=treaty.number, country_code=ctx.settings.coe_country
+    )
+    fetch = dataclasses.replace(
+        observation.fetch,
+        status_code=stored.status_code,
+        body=stored.body,
+        sha256=stored.sha256,
+        headers={"content-type": stored.content_type or "application/json"},
+    )
+    return Observation(
+        fetch=fetch, record=record, state=derive_treaty_state(record, today=ctx.now.date())
+    )
 
 
 def apply_observation(
@@ -133,7 +175,9 @@ def apply_observation(
     treaty.last_checked_at = treaty.last_success_at = ctx.now
     treaty.last_error = None
     session.add(treaty)
-    if observation.not_modified or observation.record is None:
+    if observation.not_modified:
+        observation = _reread_not_modified(session, treaty, observation, ctx)
+    if observation is None or observation.record is None:
         return "unchanged", False
     fetch = observation.fetch
     raw, stored = store_response(

@@ -269,3 +269,19 @@ def test_retention_keeps_referenced_and_latest_responses(app, engine, fake):
         assert pruned == 2
         left = {r.id for r in session.exec(select(RawResponse))}
         assert referenced <= left and old[2].id in left
+
+
+def test_conditional_requests_persist_between_polls_and_a_304_counts_as_a_poll(app, engine, fake):
+    fake.send_etag = True
+    assert poll(app, fake)["failed"] == 0
+    second = poll(app, fake, now=NOW + timedelta(hours=6))
+    assert second["failed"] == 0 and second["stored"] == 0
+    last = fake.last_request(SIGNATURES_PATH)
+    assert "if-none-match" in last.headers  # the validators came from the database
+    # A backwards change: the first poll sees it, the second gets 304 for the same content.
+    fake.set_chart(18, standard_chart(18, kaz(18)))
+    assert poll(app, fake, now=NOW + timedelta(hours=12))["pending"] == 1
+    assert treaty(engine, "ets-018").state == "in_force"
+    third = poll(app, fake, now=NOW + timedelta(hours=18))
+    assert third["changed"] == 1
+    assert treaty(engine, "ets-018").state == "not_signed"

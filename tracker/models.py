@@ -245,6 +245,8 @@ class SourceStatus(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     last_error_at: datetime | None = None
     failing: bool = False
+    # ETag / Last-Modified per URL from the last successful check, for conditional requests.
+    validators: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class DeadlineNotice(SQLModel, table=True):
