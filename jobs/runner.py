@@ -8,8 +8,8 @@ import traceback
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlalchemy import Engine, delete, func
+from sqlmodel import Session, col, select
 
 from jobs.context import JobContext
 from jobs.registry import JobSpec, get_job
@@ -21,6 +21,7 @@ logger = logging.getLogger("jobs.runner")
 
 # Enough of a traceback to find the failing line without filling the table with frames.
 ERROR_LIMIT = 4000
+RUNS_KEPT_PER_JOB = 500
 
 
 def runner_name() -> str:
@@ -69,6 +70,19 @@ def _record_finish(engine: Engine, run: JobRun) -> None:
         stored.outcome = run.outcome
         stored.counts = dict(run.counts)
         stored.error = run.error
+        # The mail job runs every 30 s: keep each job's recent runs, not years of them.
+        session.execute(
+            delete(JobRun).where(
+                col(JobRun.job_id) == run.job_id,
+                col(JobRun.id).in_(
+                    select(JobRun.id)
+                    .where(JobRun.job_id == run.job_id)
+                    .order_by(col(JobRun.id).desc())
+                    .offset(RUNS_KEPT_PER_JOB)
+                    .limit(1000)
+                ),
+            )
+        )
 
 
 def run_job(

@@ -329,3 +329,14 @@ def test_sigterm_lets_the_running_job_finish(engine, database_url, tmp_path):
         if child.poll() is None:
             child.kill()
             child.wait(timeout=10)
+
+
+def test_only_the_newest_runs_of_each_job_are_kept(engine, settings, monkeypatch):
+    import jobs.runner
+
+    monkeypatch.setattr(jobs.runner, "RUNS_KEPT_PER_JOB", 3)
+    for _ in range(5):
+        run_job("heartbeat", engine=engine, settings=settings)
+    with Session(engine) as session:
+        kept = session.exec(select(JobRun.id).where(JobRun.job_id == "heartbeat")).all()
+    assert len(kept) == 3
