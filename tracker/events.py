@@ -66,7 +66,13 @@ def item_events(
     session: Session, item_id: int, *, excluding_kind: str | None = None, limit: int = 50
 ) -> list[Event]:
     """Return the newest events about one item, newest first."""
-    query = select(Event).where(Event.item_id == item_id)
-    if excluding_kind:
-        query = query.where(Event.kind != excluding_kind)
-    return list(session.exec(query.order_by(col(Event.id).desc()).limit(limit)))
+    if excluding_kind is None:
+        query = select(Event).where(Event.item_id == item_id)
+        return list(session.exec(query.order_by(col(Event.id).desc()).limit(limit)))
+    # Two ranges around the excluded kind, read through the (item_id, kind, id) index: a plain
+    # "kind != x" walks every status change of the item, and those grow with its history.
+    found: list[Event] = []
+    for other_kinds in (col(Event.kind) < excluding_kind, col(Event.kind) > excluding_kind):
+        query = select(Event).where(Event.item_id == item_id, other_kinds)
+        found += session.exec(query.order_by(col(Event.kind), col(Event.id).desc()))
+    return sorted(found, key=lambda event: event.id, reverse=True)[:limit]
