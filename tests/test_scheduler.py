@@ -30,6 +30,8 @@ from tests.conftest import TEST_SECRET
 from tracker.config import load_settings
 from tracker.models import JobRun
 
+pytest_plugins = ["tests.conftest_treaty_office"]
+
 FIXED_NOW = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
 
 
@@ -340,3 +342,42 @@ def test_only_the_newest_runs_of_each_job_are_kept(engine, settings, monkeypatch
     with Session(engine) as session:
         kept = session.exec(select(JobRun.id).where(JobRun.job_id == "heartbeat")).all()
     assert len(kept) == 3
+
+
+def test_two_schedulers_started_together_poll_the_treaty_office_once(
+    engine, database_url, tmp_path, fake_treaty_office
+):
+    from tests.fake_treaty_office import SIGNATURES_PATH
+    from tests.treaty_helpers import serve_seeded_states
+
+    serve_seeded_states(fake_treaty_office)
+    env = {
+        **os.environ,
+        "TRACKER_DATABASE_URL": database_url,
+        "TRACKER_SECRET_KEY": TEST_SECRET,
+        "TRACKER_SCHEDULER_JOBS": "poll-treaties",
+        "TRACKER_COE_PAGE_URL": fake_treaty_office.page_url,
+        "TRACKER_COE_API_URL": fake_treaty_office.api_url,
+        "TRACKER_COE_TOKEN": fake_treaty_office.token,
+    }
+    command = [TRACKER, "scheduler", "--run-now", "--standby-poll-seconds", "0.5"]
+    children = [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(2)
+    ]
+    try:
+        _wait_for(lambda: [r.outcome for r in _runs(engine)] == ["ok"], "one finished poll")
+        time.sleep(2)  # the standby keeps polling for the lock; it must run nothing
+        [run] = _runs(engine)
+        assert run.job_id == "poll-treaties" and run.counts["treaties"] == 10
+        assert run.counts["failed"] == 0
+        assert fake_treaty_office.count(SIGNATURES_PATH) == 10  # one poll, not two
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            assert child.wait(timeout=20) == 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait(timeout=10)
