@@ -6,7 +6,7 @@ import socket
 import time
 import traceback
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
@@ -22,6 +22,7 @@ logger = logging.getLogger("jobs.runner")
 # Enough of a traceback to find the failing line without filling the table with frames.
 ERROR_LIMIT = 4000
 RUNS_KEPT_PER_JOB = 500
+ABANDONED_AFTER = timedelta(days=1)
 
 
 def runner_name() -> str:
@@ -51,6 +52,39 @@ def last_started_at(engine: Engine) -> dict[str, datetime]:
             select(JobRun.job_id, func.max(JobRun.started_at)).group_by(JobRun.job_id)
         ).all()
     return {job_id: started_at for job_id, started_at in rows if started_at is not None}
+
+
+def mark_abandoned_runs(engine: Engine, *, now: datetime) -> int:
+    """Close the "running" rows of runs whose process is gone; return how many.
+
+    A run of this host is abandoned when its process no longer exists; a run of another host
+    (a scheduler that moved) when it started more than a day ago.
+    """
+    host = socket.gethostname()
+    closed = 0
+    with unit_of_work(engine) as session:
+        for run in session.exec(select(JobRun).where(JobRun.outcome == "running")).all():
+            run_host, _, pid = run.runner.rpartition(":")
+            if run_host == host and pid.isdigit():
+                gone = not _process_exists(int(pid))
+            else:
+                gone = run.started_at < now - ABANDONED_AFTER
+            if gone:
+                run.outcome, run.finished_at = "abandoned", now
+                run.error = "the process running this job ended before recording its outcome"
+                session.add(run)
+                closed += 1
+    return closed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _record_start(engine: Engine, job_id: str, started_at: datetime) -> JobRun:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from jobs.leadership import RENEW_SECONDS, Leadership, leadership_for
 from jobs.registry import JobSpec
-from jobs.runner import last_started_at, run_job
+from jobs.runner import last_started_at, mark_abandoned_runs, run_job
 from tracker.config import Settings
 from tracker.models import utcnow
 
@@ -102,6 +102,9 @@ class SchedulerProcess:
                 self.stopping.wait(self.standby_poll_seconds)
                 continue
             waiting_logged = False
+            abandoned = mark_abandoned_runs(self.engine, now=utcnow())
+            if abandoned:
+                logger.warning("marked %d job run(s) of dead processes as abandoned", abandoned)
             logger.info(
                 "scheduler leader (%s): running %s",
                 self.leadership.holder,

@@ -230,6 +230,8 @@ def test_digest_job_twice_sends_one_digest_and_skips_empty_ones(app, client, log
     body = text_of(digest)
     assert "§9.2.1: Not assessed → In progress" in body and "Bill tabled" in body
     assert "§10.1: Not assessed → No progress" in body
+    assert "\n* §9.2.1: Not assessed → In progress\n" in body  # one event per line block
+    assert "\n* §10.1: Not assessed → No progress\n" in body
     assert "Invitations to accede that lapse soon" in body or "lapse" not in body
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 

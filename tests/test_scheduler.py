@@ -271,7 +271,10 @@ def test_two_schedulers_run_the_job_once_and_the_standby_takes_over(engine, data
 
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=20) == 0, logs["first"].read_text()
-        _wait_for(lambda: len(_runs(engine)) == 2, "the standby to take over")
+        _wait_for(
+            lambda: [run.outcome for run in _runs(engine)] == ["ok", "ok"],
+            "the standby to take over and finish its run",
+        )
         assert _runs(engine)[1].runner == f"{host}:{second.pid}"
         assert _runs(engine)[1].counts == {"beats": 1}
 
@@ -381,3 +384,30 @@ def test_two_schedulers_started_together_poll_the_treaty_office_once(
             if child.poll() is None:
                 child.kill()
                 child.wait(timeout=10)
+
+
+def test_runs_of_dead_processes_are_marked_abandoned(engine):
+    from jobs.runner import mark_abandoned_runs
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    now = datetime.now(UTC)
+    host = socket.gethostname()
+    with Session(engine) as session:
+        session.add_all(
+            [
+                JobRun(job_id="poll-treaties", started_at=now, runner=f"{host}:{dead.pid}"),
+                JobRun(job_id="deadlines", started_at=now, runner=f"{host}:{os.getpid()}"),
+                JobRun(job_id="digests", started_at=now - timedelta(days=2), runner="gone:1"),
+                JobRun(job_id="send-mail", started_at=now, runner="elsewhere:1"),
+            ]
+        )
+        session.commit()
+    assert mark_abandoned_runs(engine, now=now) == 2
+    outcomes = {run.job_id: run.outcome for run in _runs(engine)}
+    assert outcomes == {
+        "poll-treaties": "abandoned",
+        "deadlines": "running",
+        "digests": "abandoned",
+        "send-mail": "running",
+    }

@@ -93,14 +93,27 @@ def queue_digests(
     )
     counts = DigestCounts()
     lapsing = _lapsing_invitations(session, now)
+    stale_cache: dict = {}
+    # Most subscribers share a position and a choice ("everything"): read and describe once.
+    events_from: dict[int, list] = {}
+    described: dict[tuple, list] = {}
     for subscriber in session.exec(_mailable(frequency)).all():
         counts.subscribers += 1
         if subscriber.last_digest_period == label:
             counts.already_done += 1
             continue
-        events = events_after(session, subscriber.last_event_id, limit=DIGEST_EVENT_LIMIT)
+        if subscriber.last_event_id not in events_from:
+            events_from[subscriber.last_event_id] = events_after(
+                session, subscriber.last_event_id, limit=DIGEST_EVENT_LIMIT
+            )
+        events = events_from[subscriber.last_event_id]
         interest = interest_of(session, subscriber)
-        wanted = describe_events(session, settings, [e for e in events if interest.wants(e)])
+        key = (subscriber.last_event_id, interest)
+        if key not in described:
+            described[key] = describe_events(
+                session, settings, [e for e in events if interest.wants(e)]
+            )
+        wanted = described[key]
         if events:
             subscriber.last_event_id = events[-1].id
         subscriber.last_digest_period = label
@@ -108,24 +121,33 @@ def queue_digests(
         if not wanted:
             counts.empty += 1
             continue
-        _queue_one(session, settings, subscriber, wanted, lapsing, label, end, now, interest)
+        _queue_one(
+            session, settings, subscriber, wanted, lapsing, label, end, now, interest, stale_cache
+        )
         counts.queued += 1
         counts.recipients.append((subscriber.email, len(wanted)))
     return counts
 
 
 def _queue_one(
-    session, settings, subscriber: Subscriber, wanted, lapsing, label, end, now, interest
+    session,
+    settings,
+    subscriber: Subscriber,
+    wanted,
+    lapsing,
+    label,
+    end,
+    now,
+    interest,
+    stale_cache: dict,
 ) -> None:
     groups: dict[str, list] = {}
     for event in wanted:
         groups.setdefault(event.group, []).append(event)
-    stale = _stale_items(
-        session,
-        now,
-        settings.stale_item_months,
-        None if interest.everything else interest.item_ids,
-    )
+    scope = None if interest.everything else interest.item_ids
+    if scope not in stale_cache:
+        stale_cache[scope] = _stale_items(session, now, settings.stale_item_months, scope)
+    stale = stale_cache[scope]
     links = subscriber_links(settings, subscriber)
     period_name = "Daily" if label.startswith("daily") else "Weekly"
     mail = render_mail(

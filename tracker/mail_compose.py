@@ -22,6 +22,10 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # Included pieces end with their own line break; without this Jinja drops it.
+    keep_trailing_newline=True,
+    # Mail templates change only with a deploy; checking their files per render is wasted work.
+    auto_reload=False,
 )
 
 
