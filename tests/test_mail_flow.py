@@ -227,7 +227,7 @@ def test_digest_job_twice_sends_one_digest_and_skips_empty_ones(app, client, log
     [digest] = smtp_server.messages
     assert digest["To"] == "daily@example.org"
     assert "Daily digest" in digest["Subject"] and "2 change(s)" in digest["Subject"]
-    body = text_of(digest)
+    body = text_of(digest).replace("\r\n", "\n")
     assert "§9.2.1: Not assessed → In progress" in body and "Bill tabled" in body
     assert "§10.1: Not assessed → No progress" in body
     assert "\n* §9.2.1: Not assessed → In progress\n" in body  # one event per line block
