@@ -48,15 +48,20 @@ def live_server(app):
     server.server_close()
 
 
+def log_in_through(page, url: str) -> None:
+    """Open a page that needs a login, log in as the monitor and land back on it."""
+    page.goto(url)
+    page.get_by_label("Email address").fill("monitor@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(url)
+
+
 def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server, page, make_user):
     make_user("monitor@example.org")
     page.goto(f"{live_server}/items/9.2.1")
     assert "Not assessed" in page.locator(".status-box").inner_text()
-    page.goto(f"{live_server}/items/9.2.1/status")
-    page.get_by_label("Email address").fill("monitor@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/items/9.2.1/status")
+    log_in_through(page, f"{live_server}/items/9.2.1/status")
 
     page.get_by_label("New status").select_option("in_progress")
     page.get_by_label("Note (required): why the status changes").fill(
@@ -103,11 +108,7 @@ def test_sources_page_and_the_needs_review_flow(
     page.goto(f"{live_server}/treaties/cets-210")
     assert "Signed" in page.locator("main").inner_text()
 
-    page.goto(f"{live_server}/reviews")
-    page.get_by_label("Email address").fill("monitor@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/reviews")
+    log_in_through(page, f"{live_server}/reviews")
     confirm = page.get_by_role("button", name="Confirm “In progress” for §9.2.1")
     confirm.click()
     page.wait_for_load_state()
