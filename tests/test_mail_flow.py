@@ -273,3 +273,29 @@ def test_monitors_are_alerted_about_a_failing_source_and_reviews(
     assert "https://tracker.example.org/reviews" in body and "§9.2.1" in body
     send_mail.run(mail_ctx(app, smtp_server, now=NOW + timedelta(hours=6)))
     assert len(smtp_server.to("monitor@example.org")) == 1
+
+
+def test_a_monitor_turns_alerts_off_from_the_alert_email(
+    app, login, smtp_server, fake_treaty_office
+):
+    login("monitor@example.org")
+    serve_seeded_states(fake_treaty_office)
+    poll_treaties.run(make_ctx(app, fake_treaty_office, now=NOW), sleep=no_sleep)
+    fake_treaty_office.set_chart(210, standard_chart(210, kaz(210, signed=NOW.date())))
+    poll_treaties.run(
+        make_ctx(app, fake_treaty_office, now=NOW + timedelta(hours=1)), sleep=no_sleep
+    )
+    send_mail.run(mail_ctx(app, smtp_server))
+    [alert] = smtp_server.to("monitor@example.org")
+    path = alert["List-Unsubscribe"].strip("<>").removeprefix("https://tracker.example.org")
+    assert path.startswith("/account/alerts/")
+    stranger = app.test_client()
+    assert "Turn off alerts" in stranger.get(path).get_data(as_text=True)
+    assert stranger.post(path).status_code == 200
+    fake_treaty_office.set_chart(210, standard_chart(210, kaz(210)))
+    for hours in (2, 3):
+        poll_treaties.run(
+            make_ctx(app, fake_treaty_office, now=NOW + timedelta(hours=hours)), sleep=no_sleep
+        )
+    send_mail.run(mail_ctx(app, smtp_server, now=NOW + timedelta(hours=4)))
+    assert len(smtp_server.to("monitor@example.org")) == 1
