@@ -223,3 +223,18 @@ def apply_observation(
         backwards=backwards,
     )
     return ("confirmed" if unchanged else "changed"), stored
+
+
+class PollFailed(RuntimeError):
+    """The poll recorded a failed check; raised so the job run shows as failed."""
+
+
+def run_scheduled(ctx: JobContext) -> dict[str, int]:
+    """Poll as the scheduler and ``tracker jobs run`` do: a failed check fails the run."""
+    counts = run(ctx)
+    if counts["failed"]:
+        with unit_of_work(ctx.engine) as session:
+            status = session.get(SourceStatus, TREATY_OFFICE)
+            error = status.last_error if status else "the poll failed"
+        raise PollFailed(f"the check failed and changed nothing: {error}")
+    return counts

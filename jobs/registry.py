@@ -91,7 +91,7 @@ def _every_minute(_settings: Settings, now: datetime, _last: datetime | None) ->
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         id="poll-treaties",
-        target="jobs.poll_treaties:run",
+        target="jobs.poll_treaties:run_scheduled",
         description="Poll the Treaty Office for Kazakhstan's signatures and ratifications",
         make_trigger=_poll_trigger,
         # A poll hours late is still useful; the next one would be a whole interval away.

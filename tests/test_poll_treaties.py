@@ -285,3 +285,15 @@ def test_conditional_requests_persist_between_polls_and_a_304_counts_as_a_poll(a
     third = poll(app, fake, now=NOW + timedelta(hours=18))
     assert third["changed"] == 1
     assert treaty(engine, "ets-018").state == "not_signed"
+
+
+def test_a_failed_poll_is_a_failed_job_run_with_the_error(app, engine, fake):
+    from jobs.runner import run_job
+
+    fake.fail_next(SIGNATURES_PATH, 100, 404)  # not retried, so the test does not wait
+    ctx = make_ctx(app, fake)
+    run = run_job("poll-treaties", engine=engine, settings=ctx.settings)
+    assert run.outcome == "failed"
+    assert "PollFailed" in run.error and "404" in run.error
+    with Session(engine) as session:
+        assert session.get(SourceStatus, "treaty_office").consecutive_failures == 1
