@@ -3,14 +3,17 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from tracker.models import RawResponse, Treaty, TreatyStateChange
 
 
-def latest_response(session: Session, url: str) -> RawResponse | None:
-    """Return the last stored response of a URL."""
+def latest_response(session: Session, url: str, *, with_body: bool = True) -> RawResponse | None:
+    """Return the last stored response of a URL (its body loaded only when asked for)."""
     query = select(RawResponse).where(RawResponse.url == url).order_by(col(RawResponse.id).desc())
+    if not with_body:
+        query = query.options(defer(RawResponse.body))
     return session.exec(query.limit(1)).first()
 
 
@@ -27,7 +30,8 @@ def store_response(
     treaty_id: int | None = None,
 ) -> tuple[RawResponse, bool]:
     """Keep a response unless it is identical to the last one of its URL; tell if stored."""
-    last = latest_response(session, url)
+    # Comparing hashes needs no body: a poll would otherwise read every stored chart back.
+    last = latest_response(session, url, with_body=False)
     if last is not None and last.sha256 == sha256 and last.status_code == status_code:
         return last, False
     response = RawResponse(
