@@ -117,7 +117,8 @@ def decide_review(review_id: int, decision: str):
         flash("The form expired or is invalid; try again.")
         return redirect(url_for("treaties.reviews"))
     begin_write(session)
-    review = session.get(ItemReview, review_id)
+    # Locked on PostgreSQL: of two monitors deciding at once, the second sees the decision.
+    review = session.get(ItemReview, review_id, with_for_update=True)
     if review is None:
         abort(404)
     actor, now = Actor.for_user(g.user), utcnow()
