@@ -28,7 +28,10 @@ def run(ctx: JobContext) -> dict[str, int]:
     counts = {"invitations": 0, "announced": 0}
     with unit_of_work(ctx.engine) as session:
         begin_write(session)
-        query = select(Treaty).where(col(Treaty.invitation_lapses_on).is_not(None))
+        # Once Kazakhstan has consented to a treaty, its invitation no longer matters.
+        query = select(Treaty).where(
+            col(Treaty.invitation_lapses_on).is_not(None), col(Treaty.consent_on).is_(None)
+        )
         for treaty in session.exec(query):
             counts["invitations"] += 1
             milestone = due_milestone(treaty.invitation_lapses_on, today)
@@ -51,7 +54,9 @@ def _announce(session: Session, treaty: Treaty, milestone: tuple[int, str], ctx)
         return False
     label = treaty_label(treaty)
     if days:
-        summary = f"{label}: the invitation to accede lapses in {days} days, on {lapses_on}"
+        # A late first run announces the milestone reached with the days actually left.
+        days_left = (lapses_on - ctx.now.date()).days
+        summary = f"{label}: the invitation to accede lapses in {days_left} days, on {lapses_on}"
     else:
         summary = f"{label}: the invitation to accede lapsed on {lapses_on}"
     event = append_event(

@@ -49,3 +49,25 @@ def test_an_already_lapsed_invitation_is_announced_once(app, engine):
         "milestone": "lapsed",
         "lapses_on": "2025-04-22",
     }
+
+
+
+def test_a_late_run_says_the_days_actually_left(app, engine):
+    run_on(app, LAPSE - timedelta(days=85))
+    [announced] = [e for e in events(engine, "invitation_deadline") if "ETS 030" in e.summary]
+    assert announced.summary.endswith("lapses in 85 days, on 2030-06-18")
+    assert announced.payload["milestone"] == "90_days"
+
+
+def test_no_deadline_once_the_invitation_is_answered(app, engine):
+    from sqlmodel import Session, select
+
+    from tracker.models import Treaty
+
+    with Session(engine) as session:
+        ets030 = session.exec(select(Treaty).where(Treaty.slug == "ets-030")).one()
+        ets030.consent_on = LAPSE - timedelta(days=400)
+        session.add(ets030)
+        session.commit()
+    run_on(app, LAPSE - timedelta(days=30))
+    assert ets030_milestones(engine) == []
