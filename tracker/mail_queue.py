@@ -59,7 +59,10 @@ def _mailable(frequency: str):
 def queue_immediate_alerts(session: Session, settings: Settings, *, now: datetime) -> int:
     """Queue one email per new matching event for each immediate subscriber; move positions."""
     queued = 0
-    for subscriber in session.exec(_mailable("immediate")).all():
+    latest = session.exec(select(Event.id).order_by(col(Event.id).desc())).first() or 0
+    # Every 30 seconds: only subscribers behind the log's end are read at all.
+    behind = _mailable("immediate").where(col(Subscriber.last_event_id) < latest)
+    for subscriber in session.exec(behind).all():
         events = events_after(session, subscriber.last_event_id, limit=ALERT_BATCH)
         if not events:
             continue
