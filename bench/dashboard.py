@@ -9,34 +9,42 @@ import itertools
 import json
 import random
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
+from _support import (
+    ACTOR,
+    ROOT,
+    STATUSES,
+    BenchError,
+    ask,
+    free_port,
+    make_parser,
+    medians,
+    print_table,
+    record_change,
+    run_benchmark,
+    run_rounds,
+    seeded_engine,
+    spawn,
+    tail,
+)
 from sqlalchemy import Engine, func, insert, select, text, update
 
-from tracker.cli import SEEDS_DIR
-from tracker.db import begin_write, create_db_engine, unit_of_work
+from tracker.db import begin_write, unit_of_work
 from tracker.items import all_items
-from tracker.migrate import upgrade_database
 from tracker.models import Event, Item, StatusChange, utcnow
-from tracker.seeding import seed_database
-from tracker.status_changes import Actor, record_status_change
-from tracker.statuses import Status, status_label
+from tracker.statuses import status_label
 
-ROOT = Path(__file__).resolve().parent.parent
-STATUSES = [status.value for status in Status]
 OTHER_STATUSES = {s: [t for t in STATUSES if t != s] for s in STATUSES}
-ACTOR = Actor(label="bench-monitor@example.org")
 BATCH = 10_000
 ITEM = "5"
 SMALL_PER_ITEM = 3  # status changes per item in the small database, through the real writer
@@ -45,10 +53,6 @@ HELLO_APP = """from flask import Flask
 app = Flask(__name__)
 app.add_url_rule("/", "hello", lambda: "Hello, World!")
 """
-
-
-class BenchError(RuntimeError):
-    """The benchmark cannot go on: a server did not start or a page did not answer 200."""
 
 
 @dataclass(frozen=True)
@@ -76,16 +80,6 @@ FULL = Plan(days=365, per_day=1000, rounds=7, requests=3000, seconds=3, warmup=6
 QUICK = Plan(days=100, per_day=1000, rounds=3, requests=500, seconds=1, warmup=20)
 
 
-def create_database(url: str, *, now: datetime) -> Engine:
-    """Create, migrate and seed a fresh database and return its engine."""
-    engine = create_db_engine(url)
-    upgrade_database(engine)
-    with unit_of_work(engine) as session:
-        begin_write(session)
-        seed_database(session, SEEDS_DIR, now=now)
-    return engine
-
-
 def record_small_history(engine: Engine, *, per_item: int, now: datetime) -> int:
     """Give every item a few status changes through the real writer."""
     with unit_of_work(engine) as session:
@@ -93,9 +87,12 @@ def record_small_history(engine: Engine, *, per_item: int, now: datetime) -> int
         items = all_items(session)
         for step in range(per_item):
             for item in items:
-                record_status_change(
-                    session, item, new_status=STATUSES[step + 1], note=f"Small history {step}.",
-                    evidence_url=None, actor=ACTOR, expected_version=item.version,
+                record_change(
+                    session,
+                    item,
+                    new_status=STATUSES[step + 1],
+                    note=f"Small history {step}.",
+                    evidence_url=None,
                     now=now - timedelta(days=per_item - step),
                 )
     return per_item * len(items)
@@ -118,18 +115,36 @@ def bulk_history(engine: Engine, *, days: int, per_day: int, end: datetime) -> i
             note = f"Benchmark change {n}: reviewed the monitoring report of {at:%d %B %Y}."
             url = f"https://example.org/evidence/{n}" if n % 3 == 0 else None
             event_id += 1
-            events.append({
-                "id": event_id, "kind": "item_status_changed", "occurred_at": at,
-                "item_id": item.id, "actor": ACTOR.label,
-                "summary": f"§{item.number}: {status_label(old)} → {status_label(new)}",
-                "payload": {"item": item.number, "from": old, "to": new, "note": note,
-                            "evidence_url": url},
-            })
-            changes.append({
-                "item_id": item.id, "event_id": event_id, "from_status": old, "to_status": new,
-                "changed_at": at, "user_id": ACTOR.user_id, "actor": ACTOR.label, "note": note,
-                "evidence_url": url,
-            })
+            events.append(
+                {
+                    "id": event_id,
+                    "kind": "item_status_changed",
+                    "occurred_at": at,
+                    "item_id": item.id,
+                    "actor": ACTOR.label,
+                    "summary": f"§{item.number}: {status_label(old)} → {status_label(new)}",
+                    "payload": {
+                        "item": item.number,
+                        "from": old,
+                        "to": new,
+                        "note": note,
+                        "evidence_url": url,
+                    },
+                }
+            )
+            changes.append(
+                {
+                    "item_id": item.id,
+                    "event_id": event_id,
+                    "from_status": old,
+                    "to_status": new,
+                    "changed_at": at,
+                    "user_id": ACTOR.user_id,
+                    "actor": ACTOR.label,
+                    "note": note,
+                    "evidence_url": url,
+                }
+            )
             current.update(status=new, version=current["version"] + 1, changed_at=at)
             if len(events) == BATCH:
                 connection.execute(insert(Event), events)
@@ -141,8 +156,11 @@ def bulk_history(engine: Engine, *, days: int, per_day: int, end: datetime) -> i
         for item_id, final in state.items():
             if "changed_at" in final:
                 connection.execute(
-                    update(Item).where(Item.id == item_id).values(
-                        status=final["status"], status_changed_at=final["changed_at"],
+                    update(Item)
+                    .where(Item.id == item_id)
+                    .values(
+                        status=final["status"],
+                        status_changed_at=final["changed_at"],
                         version=final["version"],
                     )
                 )
@@ -168,8 +186,10 @@ def verify_history(engine: Engine, expected: int) -> History:
     counts = {}
     for number, status, version, count, last, same_time in rows:
         if count and (last != status or version != count or not same_time):
-            raise BenchError(f"§{number} ({status}, version {version}) does not match its last"
-                             f" change ({last}, same time: {bool(same_time)}) or count ({count})")
+            raise BenchError(
+                f"§{number} ({status}, version {version}) does not match its last"
+                f" change ({last}, same time: {bool(same_time)}) or count ({count})"
+            )
         counts[number] = count
     return History(changes=expected, of_item=counts.get(ITEM, 0), items=len(counts))
 
@@ -186,31 +206,32 @@ def get(url: str) -> tuple[int, str]:
         connection.close()
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Terminate a child process, killing it if it does not stop within ten seconds."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def serve(stack: ExitStack, spec: str, *, env: dict[str, str], workers: int, log: Path) -> str:
     """Start gunicorn on a free port, wait until ``/`` answers 200, and return its base URL."""
-    with socket.socket() as probe:  # a port nothing listens on right now
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", spec]
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        spec,
+    ]
     env = {"PATH": str(Path(sys.executable).parent), **env}
     with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
+        process = spawn(
+            stack,
+            command,
+            pipes=False,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
-    stack.callback(stop, process)
     url, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         try:
@@ -220,8 +241,8 @@ def serve(stack: ExitStack, spec: str, *, env: dict[str, str], workers: int, log
             continue
         if status == 200:
             return url
-        raise BenchError(f"{spec} answered {status} at {url}/:\n{log.read_text()[-2000:]}")
-    raise BenchError(f"{spec} did not start on port {port}:\n{log.read_text()[-2000:]}")
+        raise BenchError(f"{spec} answered {status} at {url}/:\n{tail(log)}")
+    raise BenchError(f"{spec} did not start on port {port}:\n{tail(log)}")
 
 
 def generate_load(url: str, *, requests: int, connections: int, seconds: float) -> dict:
@@ -265,9 +286,7 @@ def run_load_generator() -> None:
 
 def measure(generator: subprocess.Popen, url: str, **job: float) -> dict:
     """Have the load generator process hit ``url`` and return its results."""
-    generator.stdin.write(json.dumps({"url": url, **job}) + "\n")
-    generator.stdin.flush()
-    line = generator.stdout.readline()
+    line = ask(generator, json.dumps({"url": url, **job}))
     if not line:
         raise BenchError("the load generator process exited")
     result = json.loads(line)
@@ -278,7 +297,7 @@ def measure(generator: subprocess.Popen, url: str, **job: float) -> dict:
 
 def build_database(path: Path, plan: Plan, *, large: bool, now: datetime) -> History:
     """Create one database with its history, verified, and say how long that took."""
-    engine = create_database(f"sqlite:///{path}", now=now)
+    engine = seeded_engine(f"sqlite:///{path}", now=now)
     try:
         began = time.perf_counter()
         if large:
@@ -289,8 +308,10 @@ def build_database(path: Path, plan: Plan, *, large: bool, now: datetime) -> His
         history = verify_history(engine, count)
     finally:
         engine.dispose()
-    print(f"{path.stem}: {count:,} status changes generated in {generated:.1f} s, verified;"
-          f" §{ITEM} has {history.of_item:,}")
+    print(
+        f"{path.stem}: {count:,} status changes generated in {generated:.1f} s, verified;"
+        f" §{ITEM} has {history.of_item:,}"
+    )
     return history
 
 
@@ -303,13 +324,21 @@ def start_servers(
         path = tmp / f"{size}.sqlite3"
         history[size] = build_database(path, plan, large=size == "large", now=now)
     (tmp / "bench_hello.py").write_text(HELLO_APP)
-    hello = serve(stack, "bench_hello:app", env={"PYTHONPATH": str(tmp)}, workers=workers,
-                  log=tmp / "hello.log")
+    hello = serve(
+        stack,
+        "bench_hello:app",
+        env={"PYTHONPATH": str(tmp)},
+        workers=workers,
+        log=tmp / "hello.log",
+    )
     for size in ("small", "large"):
-        env = {"TRACKER_DATABASE_URL": f"sqlite:///{tmp / size}.sqlite3",
-               "TRACKER_SECRET_KEY": secrets.token_urlsafe(32)}
-        bases[size] = serve(stack, "tracker.wsgi:app", env=env, workers=workers,
-                            log=tmp / f"{size}.log")
+        env = {
+            "TRACKER_DATABASE_URL": f"sqlite:///{tmp / size}.sqlite3",
+            "TRACKER_SECRET_KEY": secrets.token_urlsafe(32),
+        }
+        bases[size] = serve(
+            stack, "tracker.wsgi:app", env=env, workers=workers, log=tmp / f"{size}.log"
+        )
         status, body = get(bases[size] + f"/items/{ITEM}")
         if status != 200 or f"({history[size].of_item} in all)" not in body:
             raise BenchError(f"/items/{ITEM} ({size}) answered {status} without its history count")
@@ -322,35 +351,36 @@ def start_servers(
 def benchmark(plan: Plan, *, workers: int, connections: int, tmp: Path, stack: ExitStack) -> None:
     """Measure every target in interleaved rounds and print the medians."""
     targets, history = start_servers(stack, plan, workers=workers, tmp=tmp)
-    generator = subprocess.Popen(
-        [sys.executable, __file__, "--load-generator"], text=True, stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, start_new_session=True,
-    )
-    stack.callback(stop, generator)
+    generator = spawn(stack, [sys.executable, __file__, "--load-generator"])
     job = {"requests": plan.requests, "connections": connections, "seconds": plan.seconds}
     for url in targets.values():
         measure(generator, url, **{**job, "requests": plan.warmup})
-    names = list(targets)
-    runs: dict[str, list[dict]] = {name: [] for name in names}
-    for round_ in range(plan.rounds):
-        shift = round_ % len(names)  # rotate, so no target always runs right after another
-        for name in names[shift:] + names[:shift]:
-            runs[name].append(measure(generator, targets[name], **job))
-        print(f"round {round_ + 1}/{plan.rounds}, req/s: "
-              + ", ".join(f"{name} {runs[name][-1]['rps']:.0f}" for name in names))
-    rps = {name: statistics.median(run["rps"] for run in runs[name]) for name in names}
-    ms = {name: statistics.median(run["ms"] for run in runs[name]) for name in names}
+    runs = run_rounds(
+        {name: partial(measure, generator, url, **job) for name, url in targets.items()},
+        plan.rounds,
+        unit="req/s",
+        show=lambda result: f"{result['rps']:.0f}",
+    )
+    rps, ms = medians(runs, "rps"), medians(runs, "ms")
     small, large = history["small"], history["large"]
-    print(f"\ngunicorn: {workers} sync workers per server; load: {connections} connections from"
-          f" a separate process; {plan.rounds} rounds of up to {plan.requests} requests or"
-          f" {plan.seconds:g} s per target, after {plan.warmup} warm-up requests each; latency:"
-          f" median time of one request under that load\n"
-          f"history over {large.items} items: small {small.changes:,} changes (§{ITEM}:"
-          f" {small.of_item:,}); large {large.changes:,} = {plan.per_day:,}/day × {plan.days}"
-          f" days (§{ITEM}: {large.of_item:,})\n"
-          f"\n{'target (median of rounds)':<27}{'req/s':>9}{'÷ hello':>9}{'latency ms':>12}")
-    for name in names:
-        print(f"{name:<27}{rps[name]:>9.1f}{rps[name] / rps['hello world']:>9.3f}{ms[name]:>12.2f}")
+    print(
+        f"\ngunicorn: {workers} sync workers per server; load: {connections} connections from"
+        f" a separate process; {plan.rounds} rounds of up to {plan.requests} requests or"
+        f" {plan.seconds:g} s per target, after {plan.warmup} warm-up requests each; latency:"
+        f" median time of one request under that load\n"
+        f"history over {large.items} items: small {small.changes:,} changes (§{ITEM}:"
+        f" {small.of_item:,}); large {large.changes:,} = {plan.per_day:,}/day × {plan.days}"
+        f" days (§{ITEM}: {large.of_item:,})\n"
+    )
+    columns = [
+        ("target (median of rounds)", 27, ""),
+        ("req/s", 9, ".1f"),
+        ("÷ hello", 9, ".3f"),
+        ("latency ms", 12, ".2f"),
+    ]
+    print_table(
+        columns, [(name, rps[name], rps[name] / rps["hello world"], ms[name]) for name in targets]
+    )
     for page in ("dashboard /", f"item /items/{ITEM}"):
         ratio = ms[f"{page}, large"] / ms[f"{page}, small"]
         print(f"{page + ' latency, large ÷ small':<45}{ratio:>9.2f}×")
@@ -358,8 +388,7 @@ def benchmark(plan: Plan, *, workers: int, connections: int, tmp: Path, stack: E
 
 def main() -> int:
     """Parse the options and run the benchmark, cleaning up on any exit."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run for a smoke test")
+    parser = make_parser(__doc__)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--connections", type=int, default=4, help="concurrent client connections")
     parser.add_argument("--load-generator", action="store_true", help=argparse.SUPPRESS)
@@ -367,19 +396,9 @@ def main() -> int:
     if args.load_generator:
         run_load_generator()
         return 0
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # clean up as on Ctrl-C
-    try:
-        with ExitStack() as stack:
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-dashboard-")))
-            benchmark(QUICK if args.quick else FULL, workers=args.workers,
-                      connections=args.connections, tmp=tmp, stack=stack)
-    except BenchError as error:
-        print(f"benchmark failed: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; servers stopped and temporary files removed", file=sys.stderr)
-        return 130
-    return 0
+    plan = QUICK if args.quick else FULL
+    body = partial(benchmark, plan, workers=args.workers, connections=args.connections)
+    return run_benchmark(body, prefix="bench-dashboard-", stopped="servers")
 
 
 if __name__ == "__main__":

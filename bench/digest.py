@@ -6,47 +6,48 @@ Run ``.venv/bin/python bench/digest.py`` (add ``--quick`` for 1,000 subscribers)
 import argparse
 import resource
 import secrets
-import signal
 import smtplib
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 
+from _support import (
+    STATUSES,
+    BenchError,
+    ask,
+    free_port,
+    make_parser,
+    print_table,
+    record_change,
+    rotated,
+    run_benchmark,
+    seeded_engine,
+    spawn,
+    tail,
+)
 from sqlalchemy import Engine, func, insert, select, text
 
-from tracker.cli import SEEDS_DIR
 from tracker.config import Settings, load_settings
-from tracker.db import begin_write, create_db_engine, unit_of_work
+from tracker.db import begin_write, unit_of_work
 from tracker.digests import queue_digests
 from tracker.items import all_items
 from tracker.mail_compose import build_email
 from tracker.mail_sending import send_due_mail
 from tracker.mail_settings import retry_policy, smtp_settings
-from tracker.migrate import upgrade_database
 from tracker.models import OutboxMessage, Subscriber, utcnow
-from tracker.seeding import seed_database
-from tracker.status_changes import Actor, record_status_change
-from tracker.statuses import Status
 
-STATUSES = [status.value for status in Status]
-ACTOR = Actor(label="bench-monitor@example.org")
 CHANGES = 36  # status changes through the real writer: the content of every digest
 RESET = (
     "DELETE FROM outboxmessage",
     "UPDATE subscriber SET last_event_id = 0, last_digest_period = NULL",
 )
-
-
-class BenchError(RuntimeError):
-    """The benchmark cannot go on: the sink did not start or a count does not match."""
 
 
 @dataclass(frozen=True)
@@ -95,30 +96,21 @@ class Sink:
     """The SMTP sink in its own process, so its CPU is not this process's."""
 
     def __init__(self, stack: ExitStack, log: Path) -> None:
-        with socket.socket() as probe:  # a port nothing listens on right now
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log = log
+        self.port, self.log = free_port(), log
         with log.open("w") as errors:
-            self.process = subprocess.Popen(
-                [sys.executable, __file__, "--sink", str(self.port)],
-                text=True,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                start_new_session=True,
-            )
+            command = [sys.executable, __file__, "--sink", str(self.port)]
+            self.process = spawn(stack, command, stderr=errors)
+        # Registered after spawn's stop, so it runs first: closing stdin lets the sink report
+        # its final count and exit; spawn's stop then finds it gone (or kills it).
         stack.callback(self.stop)
         if self.process.stdout.readline().strip() != "ready":
-            raise BenchError(f"the SMTP sink did not start:\n{log.read_text()[-2000:]}")
+            raise BenchError(f"the SMTP sink did not start:\n{tail(log)}")
 
     def count(self) -> int:
         """Return how many messages the sink has accepted so far."""
-        self.process.stdin.write("count\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
+        line = ask(self.process, "count")
         if not line:
-            raise BenchError(f"the SMTP sink exited:\n{self.log.read_text()[-2000:]}")
+            raise BenchError(f"the SMTP sink exited:\n{tail(self.log)}")
         return int(line)
 
     def stop(self) -> int | None:
@@ -138,25 +130,19 @@ class Sink:
 
 def create_database(url: str, *, now: datetime, subscribers: int) -> Engine:
     """Create, migrate and seed a database with status changes and confirmed daily subscribers."""
-    engine = create_db_engine(url)
-    upgrade_database(engine)
-    with unit_of_work(engine) as session:
-        begin_write(session)
-        seed_database(session, SEEDS_DIR, now=now)
+    engine = seeded_engine(url, now=now)
     with unit_of_work(engine) as session:
         begin_write(session)
         items = all_items(session)
         for n in range(CHANGES):
             item = items[n * 7 % len(items)]
             new = STATUSES[(STATUSES.index(item.status) + 1) % len(STATUSES)]
-            record_status_change(
+            record_change(
                 session,
                 item,
                 new_status=new,
                 note=f"Benchmark change {n}: report reviewed.",
                 evidence_url=f"https://example.org/evidence/{n}",
-                actor=ACTOR,
-                expected_version=item.version,
                 now=now - timedelta(minutes=CHANGES - n),
             )
     rows = [
@@ -270,7 +256,7 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
     messages: list[EmailMessage] = []
     rss_tracker = 0.0
     for round_ in range(plan.rounds):
-        order = ("tracker", "baseline") if round_ % 2 == 0 else ("baseline", "tracker")
+        order = rotated(("tracker", "baseline"), round_)
         for name in order:
             if name == "tracker":
                 tracker.append(run_tracker(engine, settings, sink, now=now, expected=n))
@@ -312,10 +298,9 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
         f"\n{n:,} digests of {CHANGES} changes each; SMTP sink (aiosmtpd, counting only) in a"
         f" separate process; best of {plan.rounds} interleaved round(s) per phase; the sink"
         f" received exactly what each phase sent ({final:,} in all)\n"
-        f"\n{'phase':<32}{'msg/s':>9}{'÷ smtplib':>11}"
     )
-    for name, value in rate.items():
-        print(f"{name:<32}{value:>9.1f}{value / smtp_rate:>11.3f}")
+    columns = [("phase", 32, ""), ("msg/s", 9, ".1f"), ("÷ smtplib", 11, ".3f")]
+    print_table(columns, [(name, value, value / smtp_rate) for name, value in rate.items()])
     print(
         f"\ntracemalloc peak of the tracker path (queue + send) for {plan.traced:,} subscribers"
         f" (an extra, untimed run of {memory['total']:.1f} s): {peak:.1f} MiB\n"
@@ -326,25 +311,14 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
 
 def main() -> int:
     """Parse the options and run the benchmark, cleaning up on any exit."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 subscribers, a smoke test")
+    parser = make_parser(__doc__, quick="1,000 subscribers, a smoke test")
     parser.add_argument("--sink", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sink:
         run_sink(args.sink)
         return 0
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # clean up as on Ctrl-C
-    try:
-        with ExitStack() as stack:
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-digest-")))
-            benchmark(QUICK if args.quick else FULL, tmp=tmp, stack=stack)
-    except BenchError as error:
-        print(f"benchmark failed: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the SMTP sink stopped and temporary files removed", file=sys.stderr)
-        return 130
-    return 0
+    plan = QUICK if args.quick else FULL
+    return run_benchmark(partial(benchmark, plan), prefix="bench-digest-", stopped="the SMTP sink")
 
 
 if __name__ == "__main__":

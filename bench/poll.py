@@ -3,36 +3,40 @@
 Run ``.venv/bin/python bench/poll.py`` (add ``--quick`` for a smoke test).
 """
 
-import argparse
 import dataclasses
 import gc
 import json
 import secrets
-import signal
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
+from _support import (
+    ROOT,
+    BenchError,
+    ask,
+    make_parser,
+    medians,
+    print_table,
+    run_benchmark,
+    run_rounds,
+    seeded_engine,
+    spawn,
+)
 from sqlalchemy import Engine, event
 
 from jobs import poll_treaties
 from jobs.context import JobContext
-from tracker.cli import SEEDS_DIR
 from tracker.config import Settings, load_settings
-from tracker.db import begin_write, create_db_engine, unit_of_work
-from tracker.migrate import upgrade_database
+from tracker.db import begin_write, unit_of_work
 from tracker.models import SourceStatus, Treaty, utcnow
-from tracker.seeding import seed_database
 from tracker.source_status import TREATY_OFFICE
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests/ is not installed with the package
 
 from tests.fake_treaty_office import DEFAULT_TOKEN, chart_row, standard_chart  # noqa: E402
@@ -55,10 +59,6 @@ for line in sys.stdin:  # ends when the benchmark exits, however it exits
 """
 
 
-class BenchError(RuntimeError):
-    """The benchmark cannot go on: the fake did not start or a poll did not do what it should."""
-
-
 @dataclasses.dataclass(frozen=True)
 class Plan:
     """How many interleaved rounds to measure."""
@@ -71,26 +71,11 @@ FULL = Plan(rounds=15, warmup=3)
 QUICK = Plan(rounds=3, warmup=1)
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Terminate a child process, killing it if it does not stop within ten seconds."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 class FakeOffice:
     """A fake Treaty Office in a child process, driven over its stdin."""
 
     def __init__(self, stack: ExitStack) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", FAKE_SERVER], cwd=ROOT, text=True, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, start_new_session=True,
-        )
-        stack.callback(stop, self.process)
+        self.process = spawn(stack, [sys.executable, "-c", FAKE_SERVER], cwd=ROOT)
         line = self.process.stdout.readline()
         if not line:
             raise BenchError(f"the fake Treaty Office did not start (exit {self.process.wait()})")
@@ -99,9 +84,7 @@ class FakeOffice:
 
     def set_charts(self, charts: dict[int, list]) -> None:
         """Serve these charts from now on."""
-        self.process.stdin.write(json.dumps(charts) + "\n")
-        self.process.stdin.flush()
-        if self.process.stdout.readline().strip() != "ok":
+        if ask(self.process, json.dumps(charts)).strip() != "ok":
             raise BenchError("the fake Treaty Office stopped answering its control channel")
 
     def signatures_url(self, number: int) -> str:
@@ -122,23 +105,30 @@ def signed_chart(number: int, signed: date) -> list:
 
 def create_database(url: str) -> Engine:
     """Create, migrate and seed a database, then add the extra polled treaties."""
-    engine = create_db_engine(url)
-    upgrade_database(engine)
+    engine = seeded_engine(url, now=utcnow())
     with unit_of_work(engine) as session:
         begin_write(session)
-        seed_database(session, SEEDS_DIR, now=utcnow())
         for position, number in enumerate(EXTRA, start=100):
-            session.add(Treaty(
-                slug=f"cets-{number:03d}", kind="treaty", series="CETS", number=number,
-                short_name=f"Benchmark treaty {number}", title=f"Benchmark treaty {number}",
-                position=position, polled=True, state="not_signed",
-                state_source="Added by bench/poll.py.",
-            ))
+            session.add(
+                Treaty(
+                    slug=f"cets-{number:03d}",
+                    kind="treaty",
+                    series="CETS",
+                    number=number,
+                    short_name=f"Benchmark treaty {number}",
+                    title=f"Benchmark treaty {number}",
+                    position=position,
+                    polled=True,
+                    state="not_signed",
+                    state_source="Added by bench/poll.py.",
+                )
+            )
     return engine
 
 
 def poll(engine: Engine, settings: Settings, *, expect: dict[str, int]) -> Callable[[], None]:
     """Return a function that runs the poll job once and checks its counts."""
+
     def run() -> None:
         ctx = JobContext(engine=engine, settings=settings, now=utcnow())
         counts = poll_treaties.run(ctx)
@@ -149,11 +139,13 @@ def poll(engine: Engine, settings: Settings, *, expect: dict[str, int]) -> Calla
         wrong = {key: counts.get(key) for key, value in expect.items() if counts.get(key) != value}
         if wrong:
             raise BenchError(f"the poll counted {counts}; expected {expect}")
+
     return run
 
 
 def bare_gets(urls: list[str], *, user_agent: str) -> Callable[[], None]:
     """Return a function that GETs every URL over one new httpx.Client with the token."""
+
     def run() -> None:
         headers = {"User-Agent": user_agent, "token": DEFAULT_TOKEN}
         with httpx.Client(headers=headers, verify=False, trust_env=False) as client:
@@ -161,11 +153,16 @@ def bare_gets(urls: list[str], *, user_agent: str) -> Callable[[], None]:
                 response = client.get(url)
                 if response.status_code != 200:
                     raise BenchError(f"{url} answered {response.status_code}")
+
     return run
 
 
-def timed(run: Callable[[], None], statements: list[int]) -> tuple[float, float, int]:
-    """Run once after a garbage collection; return wall and CPU ms and the SQL statements."""
+def timed(
+    run: Callable[[], None], statements: list[int], prepare: Callable[[], None] | None = None
+) -> tuple[float, float, int]:
+    """Prepare, untimed; run once after a garbage collection; return wall, CPU ms, SQL count."""
+    if prepare:
+        prepare()
     gc.collect()
     counted, wall, cpu = statements[0], time.perf_counter(), time.process_time()
     run()
@@ -188,12 +185,15 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
 
     env = {"TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": secrets.token_urlsafe(32)}
     settings = dataclasses.replace(
-        load_settings(env, instance_path=tmp), coe_page_url=fake.page_url,
-        coe_api_url=fake.api_url, coe_token=DEFAULT_TOKEN,
+        load_settings(env, instance_path=tmp),
+        coe_page_url=fake.page_url,
+        coe_api_url=fake.api_url,
+        coe_token=DEFAULT_TOKEN,
     )
     treaties = len(POLLED) + len(EXTRA)
-    first = timed(poll(engine, settings, expect={"treaties": treaties, "stored": treaties}),
-                  statements)[0]
+    first = timed(
+        poll(engine, settings, expect={"treaties": treaties, "stored": treaties}), statements
+    )[0]
     print(f"first poll of {treaties} treaties (stores every chart): {first:.0f} ms")
     unchanged = poll(engine, settings, expect={"treaties": treaties, "changed": 0, "stored": 0})
     changed = poll(engine, settings, expect={"treaties": treaties, "changed": 1, "stored": 1})
@@ -206,58 +206,66 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
         number = EXTRA[n % len(EXTRA)]
         fake.set_charts({number: signed_chart(number, SIGNED_BASE + timedelta(days=n))})
 
-    targets = {"bare GETs": (None, bare), "poll, no change": (None, unchanged),
-               "poll, one change": (one_change, changed)}
+    targets = {
+        "bare GETs": (None, bare),
+        "poll, no change": (None, unchanged),
+        "poll, one change": (one_change, changed),
+    }
     for _ in range(plan.warmup):
         for prepare, run in targets.values():
             if prepare:
                 prepare()
             run()
-    names = list(targets)
-    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in names}
-    for round_ in range(plan.rounds):
-        shift = round_ % len(names)  # rotate, so no target always runs right after another
-        for name in names[shift:] + names[:shift]:
-            prepare, run = targets[name]
-            if prepare:
-                prepare()
-            runs[name].append(timed(run, statements))
-        print(f"round {round_ + 1}/{plan.rounds}, wall ms: "
-              + ", ".join(f"{name} {runs[name][-1][0]:.1f}" for name in names))
-    wall, cpu, sql = ({name: statistics.median(run[k] for run in runs[name]) for name in names}
-                      for k in range(3))
-    print(f"\n{treaties} treaties ({len(POLLED)} of the watch-list + {len(EXTRA)} extra) on a fake"
-          f" Treaty Office in a child process; SQLite (WAL) in a temporary file\n"
-          f"{plan.rounds} interleaved rounds after {plan.warmup} warm-up rounds; CPU: this"
-          f" process only (the poller or the bare client), not the fake\n"
-          f"bare GETs: {treaties} GETs over one new httpx.Client with the token header\n"
-          f"poll: jobs.poll_treaties.run, its own client (page shell + {treaties} GETs);"
-          f" one change: a new signature date on one extra treaty's chart before the poll\n"
-          f"\n{'target (median of rounds)':<26}{'wall ms':>9}{'÷ bare':>8}{'CPU ms':>9}"
-          f"{'÷ bare':>8}{'wall ms/treaty':>16}{'SQL':>6}")
-    for name in names:
-        print(f"{name:<26}{wall[name]:>9.1f}{wall[name] / wall['bare GETs']:>8.2f}"
-              f"{cpu[name]:>9.1f}{cpu[name] / cpu['bare GETs']:>8.2f}"
-              f"{wall[name] / treaties:>16.2f}{sql[name]:>6.0f}")
+    runs = run_rounds(
+        {
+            name: partial(timed, run, statements, prepare)
+            for name, (prepare, run) in targets.items()
+        },
+        plan.rounds,
+        unit="wall ms",
+        show=lambda result: f"{result[0]:.1f}",
+    )
+    wall, cpu, sql = (medians(runs, k) for k in range(3))
+    print(
+        f"\n{treaties} treaties ({len(POLLED)} of the watch-list + {len(EXTRA)} extra) on a fake"
+        f" Treaty Office in a child process; SQLite (WAL) in a temporary file\n"
+        f"{plan.rounds} interleaved rounds after {plan.warmup} warm-up rounds; CPU: this"
+        f" process only (the poller or the bare client), not the fake\n"
+        f"bare GETs: {treaties} GETs over one new httpx.Client with the token header\n"
+        f"poll: jobs.poll_treaties.run, its own client (page shell + {treaties} GETs);"
+        f" one change: a new signature date on one extra treaty's chart before the poll\n"
+    )
+    columns = [
+        ("target (median of rounds)", 26, ""),
+        ("wall ms", 9, ".1f"),
+        ("÷ bare", 8, ".2f"),
+        ("CPU ms", 9, ".1f"),
+        ("÷ bare", 8, ".2f"),
+        ("wall ms/treaty", 16, ".2f"),
+        ("SQL", 6, ".0f"),
+    ]
+    print_table(
+        columns,
+        [
+            (
+                name,
+                wall[name],
+                wall[name] / wall["bare GETs"],
+                cpu[name],
+                cpu[name] / cpu["bare GETs"],
+                wall[name] / treaties,
+                sql[name],
+            )
+            for name in targets
+        ],
+    )
 
 
 def main() -> int:
     """Parse the options and run the benchmark, cleaning up on any exit."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smaller run for a smoke test")
-    args = parser.parse_args()
-    signal.signal(signal.SIGTERM, signal.default_int_handler)  # clean up as on Ctrl-C
-    try:
-        with ExitStack() as stack:
-            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-poll-")))
-            benchmark(QUICK if args.quick else FULL, tmp=tmp, stack=stack)
-    except BenchError as error:
-        print(f"benchmark failed: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the fake stopped and temporary files removed", file=sys.stderr)
-        return 130
-    return 0
+    args = make_parser(__doc__).parse_args()
+    plan = QUICK if args.quick else FULL
+    return run_benchmark(partial(benchmark, plan), prefix="bench-poll-", stopped="the fake")
 
 
 if __name__ == "__main__":
