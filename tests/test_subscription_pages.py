@@ -180,3 +180,16 @@ def test_cli_digest_dry_run_then_send_and_outbox_send(app, client, login, smtp_s
     assert re.search(r"Daily digest", smtp_server.messages[-1]["Subject"])
     sent = runner.invoke(args=["outbox", "send"])
     assert sent.exit_code == 0 and "sent 0" in sent.output
+
+
+def test_the_subscribe_form_is_limited_per_network_address(app, smtp_server):
+    app.extensions["tracker_settings"] = mail_ctx(
+        app, smtp_server, subscribe_limit_per_hour=3
+    ).settings
+    browser = app.test_client()
+    answers = [subscribe(browser, f"person{n}@example.org").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = subscribe(browser, "another@example.org")
+    assert "Too many subscription requests" in refused.get_data(as_text=True)
+    assert refused.headers["Retry-After"] == "3600"
+    assert len(outbox(app.extensions["db_engine"])) == 3

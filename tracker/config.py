@@ -55,6 +55,7 @@ class Settings:
     unconfirmed_expiry_hours: int = 72
     mail_max_attempts: int = 12
     mail_hard_failure_limit: int = 2
+    subscribe_limit_per_hour: int = 10
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -216,5 +217,8 @@ def _mail_settings(get) -> dict:
         "mail_max_attempts": _positive_int("MAIL_MAX_ATTEMPTS", get("MAIL_MAX_ATTEMPTS", "12")),
         "mail_hard_failure_limit": _positive_int(
             "MAIL_HARD_FAILURE_LIMIT", get("MAIL_HARD_FAILURE_LIMIT", "2")
+        ),
+        "subscribe_limit_per_hour": _positive_int(
+            "SUBSCRIBE_LIMIT_PER_HOUR", get("SUBSCRIBE_LIMIT_PER_HOUR", "10")
         ),
     }

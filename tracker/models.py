@@ -319,3 +319,13 @@ class Cursor(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=60)
     position: int = 0
+
+
+class SubscribeAttempt(SQLModel, table=True):
+    """A subscribe form sent, counted per network address so the form cannot mail-bomb."""
+
+    __table_args__ = (Index("ix_subscribeattempt_addr_at", "remote_addr", "attempted_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    remote_addr: str = Field(max_length=64)
+    attempted_at: datetime

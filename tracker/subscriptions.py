@@ -7,7 +7,15 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from tracker.mail_tokens import TokenError, read_token, token_matches
-from tracker.models import Event, Item, OutboxMessage, Subscriber, SubscriptionTopic, Treaty
+from tracker.models import (
+    Event,
+    Item,
+    OutboxMessage,
+    SubscribeAttempt,
+    Subscriber,
+    SubscriptionTopic,
+    Treaty,
+)
 from tracker.users import normalise_email
 
 FREQUENCIES = {
@@ -54,6 +62,31 @@ def validate_preferences(session: Session, wanted: Preferences) -> Preferences:
         tuple(sorted(set(wanted.items))),
         tuple(sorted(set(wanted.treaties))),
     )
+
+
+class TooManyRequests(SubscriptionError):
+    """This network address sent the form too often in the last hour."""
+
+
+def count_subscribe_attempt(
+    session: Session, *, remote_addr: str, now: datetime, limit_per_hour: int
+) -> None:
+    """Record a subscribe request; raise TooManyRequests past the hourly limit."""
+    since = now - timedelta(hours=1)
+    recent = session.exec(
+        select(func.count())
+        .select_from(SubscribeAttempt)
+        .where(
+            SubscribeAttempt.remote_addr == remote_addr,
+            col(SubscribeAttempt.attempted_at) >= since,
+        )
+    ).one()
+    if recent >= limit_per_hour:
+        raise TooManyRequests(
+            "Too many subscription requests from your network in the last hour; try later."
+        )
+    session.execute(delete(SubscribeAttempt).where(col(SubscribeAttempt.attempted_at) < since))
+    session.add(SubscribeAttempt(remote_addr=remote_addr[:64], attempted_at=now))
 
 
 def find_subscriber(session: Session, email: str) -> Subscriber | None:

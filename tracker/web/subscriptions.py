@@ -12,7 +12,9 @@ from tracker.subscriptions import (
     Preferences,
     SubscriptionError,
     SubscriptionGone,
+    TooManyRequests,
     confirm_subscriber,
+    count_subscribe_attempt,
     delete_subscriber,
     preferences_of,
     set_preferences,
@@ -77,6 +79,17 @@ def subscribe():
         return render_template("subscriptions/subscribe.html", form=form), status
     db = get_session()
     begin_write(db)
+    try:
+        count_subscribe_attempt(
+            db,
+            remote_addr=request.remote_addr or "unknown",
+            now=utcnow(),
+            limit_per_hour=_settings().subscribe_limit_per_hour,
+        )
+    except TooManyRequests as refused:
+        db.rollback()
+        page = render_template("subscriptions/subscribe.html", form=form, error=str(refused))
+        return page, 429, {"Retry-After": "3600"}
     try:
         subscriber, already = start_subscription(
             db, email=form.email.data, wanted=_wanted(form), now=utcnow()
