@@ -99,3 +99,21 @@ def test_cli_upgrade_seed_and_users_add(tmp_path, monkeypatch):
     refused = runner.invoke(args=["users", "add", "bob@example.org"], input="short\nshort\n")
     assert refused.exit_code != 0 and "at least 12 characters" in refused.output
     app.extensions["db_engine"].dispose()
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(database_url, tmp_path):
+    from flask import request
+
+    app = create_app(
+        {
+            "TRACKER_DATABASE_URL": database_url,
+            "TRACKER_SECRET_KEY": "proxy-secret-key-long-enough",
+            "TRACKER_PROXY_HOPS": "1",
+        }
+    )
+    app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    answer = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert answer.get_data(as_text=True) == "203.0.113.7"
+    app.extensions["db_engine"].dispose()
+    with pytest.raises(ConfigError, match="TRACKER_PROXY_HOPS"):
+        load_settings({"TRACKER_PROXY_HOPS": "-1"}, instance_path=tmp_path)

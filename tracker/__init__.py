@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import db
 from tracker.config import load_settings
@@ -31,6 +32,10 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.extensions["tracker_settings"] = settings
+    if settings.proxy_hops:
+        # Behind a proxy, login throttling and the subscribe limit must see the client's address.
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app, db.create_db_engine(settings.database_url))
     _register_extensions(app)
     _register_blueprints(app)

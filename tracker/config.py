@@ -56,6 +56,8 @@ class Settings:
     mail_max_attempts: int = 12
     mail_hard_failure_limit: int = 2
     subscribe_limit_per_hour: int = 10
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    proxy_hops: int = 0
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -89,6 +91,12 @@ def _country(raw: str) -> str:
             f"TRACKER_COE_COUNTRY must be a three-letter Council of Europe code, not {raw!r}"
         )
     return raw
+
+
+def _non_negative_int(name: str, raw: str) -> int:
+    if not raw.isdigit():
+        raise ConfigError(f"TRACKER_{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
 
 
 def _database_url(raw: str | None, instance_path: Path) -> str:
@@ -221,4 +229,5 @@ def _mail_settings(get) -> dict:
         "subscribe_limit_per_hour": _positive_int(
             "SUBSCRIBE_LIMIT_PER_HOUR", get("SUBSCRIBE_LIMIT_PER_HOUR", "10")
         ),
+        "proxy_hops": _non_negative_int("PROXY_HOPS", get("PROXY_HOPS", "0")),
     }
