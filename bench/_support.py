@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from tracker.cli import SEEDS_DIR
 from tracker.db import begin_write, create_db_engine, unit_of_work
+from tracker.items.status_changes import Actor, record_status_change
+from tracker.items.statuses import Status
 from tracker.migrate import upgrade_database
 from tracker.models import Item
-from tracker.seeding import seed_database
-from tracker.status_changes import Actor, record_status_change
-from tracker.statuses import Status
+from tracker.texts.seeding import seed_database
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUSES = [status.value for status in Status]

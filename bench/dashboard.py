@@ -39,10 +39,11 @@ from _support import (
 )
 from sqlalchemy import Engine, func, insert, select, text, update
 
+from tracker import clock
 from tracker.db import begin_write, unit_of_work
-from tracker.items import all_items
-from tracker.models import Event, Item, StatusChange, utcnow
-from tracker.statuses import status_label
+from tracker.items.queries import all_items
+from tracker.items.statuses import status_label
+from tracker.models import Event, Item, StatusChange
 
 OTHER_STATUSES = {s: [t for t in STATUSES if t != s] for s in STATUSES}
 BATCH = 10_000
@@ -319,7 +320,7 @@ def start_servers(
     stack: ExitStack, plan: Plan, *, workers: int, tmp: Path
 ) -> tuple[dict[str, str], dict[str, History]]:
     """Build both databases, serve them and hello world; return the targets and the history."""
-    now, history, bases = utcnow(), {}, {}
+    now, history, bases = clock.now(), {}, {}
     for size in ("small", "large"):
         path = tmp / f"{size}.sqlite3"
         history[size] = build_database(path, plan, large=size == "large", now=now)

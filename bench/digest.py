@@ -34,14 +34,15 @@ from _support import (
 )
 from sqlalchemy import Engine, func, insert, select, text
 
+from tracker import clock
 from tracker.config import Settings, load_settings
 from tracker.db import begin_write, unit_of_work
-from tracker.digests import queue_digests
-from tracker.items import all_items
-from tracker.mail_compose import build_email
-from tracker.mail_sending import send_due_mail
-from tracker.mail_settings import retry_policy, smtp_settings
-from tracker.models import OutboxMessage, Subscriber, utcnow
+from tracker.items.queries import all_items
+from tracker.mail.compose import build_email
+from tracker.mail.digests import queue_digests
+from tracker.mail.sending import send_due_mail
+from tracker.mail.settings import retry_policy, smtp_settings
+from tracker.models import OutboxMessage, Subscriber
 
 CHANGES = 36  # status changes through the real writer: the content of every digest
 RESET = (
@@ -182,7 +183,7 @@ def run_tracker(
         queued = queue_digests(session, settings, frequency="daily", now=now)
     committed = time.perf_counter()
     sent = send_due_mail(
-        engine, smtp=smtp_settings(settings), retry=retry_policy(settings), clock=utcnow
+        engine, smtp=smtp_settings(settings), retry=retry_policy(settings), clock=clock.now
     )
     done = time.perf_counter()
     received = sink.count() - before
@@ -234,7 +235,7 @@ def max_rss_mib() -> float:
 def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
     """Time the tracker path and the baseline in interleaved rounds; measure memory; print."""
     sink = Sink(stack, tmp / "sink.log")
-    now, n = utcnow(), plan.subscribers
+    now, n = clock.now(), plan.subscribers
     env = {
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp / 'digest.sqlite3'}",
         "TRACKER_SECRET_KEY": secrets.token_urlsafe(32),

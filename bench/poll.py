@@ -32,10 +32,11 @@ from sqlalchemy import Engine, event
 
 from jobs import poll_treaties
 from jobs.context import JobContext
+from tracker import clock
 from tracker.config import Settings, load_settings
 from tracker.db import begin_write, unit_of_work
-from tracker.models import SourceStatus, Treaty, utcnow
-from tracker.source_status import TREATY_OFFICE
+from tracker.models import SourceStatus, Treaty
+from tracker.sources.health import TREATY_OFFICE
 
 sys.path.insert(0, str(ROOT))  # tests/ is not installed with the package
 
@@ -105,7 +106,7 @@ def signed_chart(number: int, signed: date) -> list:
 
 def create_database(url: str) -> Engine:
     """Create, migrate and seed a database, then add the extra polled treaties."""
-    engine = seeded_engine(url, now=utcnow())
+    engine = seeded_engine(url, now=clock.now())
     with unit_of_work(engine) as session:
         begin_write(session)
         for position, number in enumerate(EXTRA, start=100):
@@ -130,7 +131,7 @@ def poll(engine: Engine, settings: Settings, *, expect: dict[str, int]) -> Calla
     """Return a function that runs the poll job once and checks its counts."""
 
     def run() -> None:
-        ctx = JobContext(engine=engine, settings=settings, now=utcnow())
+        ctx = JobContext(engine=engine, settings=settings, now=clock.now())
         counts = poll_treaties.run(ctx)
         if counts["failed"]:
             with unit_of_work(engine) as session:

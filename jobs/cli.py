@@ -1,14 +1,16 @@
 """The ``tracker jobs`` and ``tracker scheduler`` commands."""
 
 import logging
+import os
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 
-from jobs.registry import JOBS, UnknownJobError, get_job, scheduled_jobs
-from tracker.models import JobRun, utcnow
+from jobs.registry import JOBS_BY_ID, UnknownJobError, get_job, load_extra_jobs, scheduled_jobs
+from tracker import clock
+from tracker.models import JobRun
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -30,6 +32,7 @@ def _settings():
 @click.group("jobs")
 def jobs_group() -> None:
     """Run and inspect the scheduled jobs."""
+    load_extra_jobs(os.environ.get("TRACKER_EXTRA_JOBS", ""))
 
 
 @jobs_group.command("run")
@@ -59,9 +62,11 @@ def jobs_list() -> None:
     from jobs.runner import last_started_at
     from jobs.scheduler import next_fire_times
 
-    now = utcnow()
+    now = clock.now()
     last_started = last_started_at(_engine())
-    rows = next_fire_times(JOBS, settings=_settings(), now=now, last_started=last_started)
+    rows = next_fire_times(
+        JOBS_BY_ID.values(), settings=_settings(), now=now, last_started=last_started
+    )
     with Session(_engine()) as session:
         for spec, trigger, next_fire in rows:
             last = session.exec(
@@ -96,6 +101,7 @@ def scheduler_command(
     from jobs.scheduler import SchedulerProcess, install_signal_handlers
 
     _configure_logging(logging.INFO)
+    load_extra_jobs(os.environ.get("TRACKER_EXTRA_JOBS", ""))
     try:
         specs = scheduled_jobs(job_ids)
     except UnknownJobError as unknown:

@@ -10,8 +10,9 @@ from sqlalchemy import Connection, Engine, insert, text, update
 from sqlalchemy.exc import IntegrityError
 
 from jobs.runner import runner_name
+from tracker import clock
 from tracker.db import begin_write, unit_of_work
-from tracker.models import SchedulerLease, utcnow
+from tracker.models import SchedulerLease
 
 logger = logging.getLogger("jobs.leadership")
 
@@ -139,7 +140,7 @@ class LeaseRow:
 
     def acquire(self, *, now: datetime | None = None) -> bool:
         """Take the lease if it is free, expired or already ours."""
-        now = now or utcnow()
+        now = now or clock.now()
         table = SchedulerLease.__table__
         expires = now + timedelta(seconds=self.seconds)
         try:
@@ -167,7 +168,7 @@ class LeaseRow:
 
     def renew(self, *, now: datetime | None = None) -> bool:
         """Extend the lease if this holder still has it and it has not run out."""
-        now = now or utcnow()
+        now = now or clock.now()
         table = SchedulerLease.__table__
         with unit_of_work(self.engine) as session:
             begin_write(session)
@@ -183,7 +184,7 @@ class LeaseRow:
     def release(self) -> None:
         """Expire the lease now if this holder has it."""
         table = SchedulerLease.__table__
-        now = utcnow()
+        now = clock.now()
         with unit_of_work(self.engine) as session:
             begin_write(session)
             session.execute(

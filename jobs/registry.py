@@ -1,7 +1,6 @@
 """The static job table: fixed ids, triggers and grace times; functions named by import string."""
 
 import importlib
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -121,25 +120,23 @@ JOBS: tuple[JobSpec, ...] = (
         # Periods are kept in the database, so a late or missed run only delays a digest.
         misfire_grace_seconds=60 * 60,
     ),
-    JobSpec(
-        id="heartbeat",
-        target="jobs.registry:heartbeat",
-        description="Record that the scheduler ran a job (diagnostics)",
-        make_trigger=_every_minute,
-        misfire_grace_seconds=30,
-        scheduled=False,
-    ),
-    JobSpec(
-        id="sleep",
-        target="jobs.registry:sleep",
-        description="Sleep a few seconds, to test shutdown during a run (diagnostics)",
-        make_trigger=_every_minute,
-        misfire_grace_seconds=30,
-        scheduled=False,
-    ),
 )
 
 JOBS_BY_ID: dict[str, JobSpec] = {spec.id: spec for spec in JOBS}
+
+
+def register_jobs(*specs: JobSpec) -> None:
+    """Add jobs to the table (tests' diagnostic jobs, a site's own); never replace one."""
+    for spec in specs:
+        if JOBS_BY_ID.get(spec.id, spec) is not spec:
+            raise ValueError(f"a job {spec.id!r} is already registered")
+        JOBS_BY_ID[spec.id] = spec
+
+
+def load_extra_jobs(modules: str) -> None:
+    """Import each module named (comma-separated); each registers its jobs when imported."""
+    for name in filter(None, (part.strip() for part in modules.split(","))):
+        importlib.import_module(name)
 
 
 def get_job(job_id: str, table: Mapping[str, JobSpec] | None = None) -> JobSpec:
@@ -159,14 +156,3 @@ def scheduled_jobs(
     if job_ids:
         return [get_job(job_id, table) for job_id in job_ids]
     return [spec for spec in table.values() if spec.scheduled]
-
-
-def heartbeat(ctx: JobContext) -> dict[str, int]:
-    """Do nothing but count one beat; its JobRun row is the evidence."""
-    return {"beats": 1}
-
-
-def sleep(ctx: JobContext) -> dict[str, int]:
-    """Sleep three seconds, long enough to send a signal mid-run."""
-    time.sleep(3)
-    return {"slept_seconds": 3}

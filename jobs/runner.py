@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from jobs.context import JobContext
 from jobs.registry import JobSpec, get_job
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import unit_of_work
-from tracker.models import JobRun, utcnow
+from tracker.models import JobRun
 
 logger = logging.getLogger("jobs.runner")
 
@@ -129,7 +130,7 @@ def run_job(
 ) -> JobRun:
     """Run a job once, record the run, and return it; job errors are recorded, not raised."""
     spec = get_job(job_id, table)
-    started_at = utcnow()
+    started_at = clock.now()
     try:
         run = _record_start(engine, job_id, started_at)
     except Exception as error:
@@ -137,12 +138,12 @@ def run_job(
         return JobRun(
             job_id=job_id,
             started_at=started_at,
-            finished_at=utcnow(),
+            finished_at=clock.now(),
             outcome="failed",
             error=_error_summary(error),
             runner=runner_name(),
         )
-    clock = time.monotonic()
+    started = time.monotonic()
     try:
         function = spec.resolve()
         counts = function(JobContext(engine=engine, settings=settings, now=now or started_at))
@@ -151,13 +152,13 @@ def run_job(
     except BaseException as error:
         run.outcome = "failed"
         run.error = _error_summary(error)
-        run.finished_at = utcnow()
-        _finish_quietly(engine, run, time.monotonic() - clock)
+        run.finished_at = clock.now()
+        _finish_quietly(engine, run, time.monotonic() - started)
         if not isinstance(error, Exception):
             raise  # KeyboardInterrupt and SystemExit still stop the process
         return run
-    run.finished_at = utcnow()
-    _finish_quietly(engine, run, time.monotonic() - clock)
+    run.finished_at = clock.now()
+    _finish_quietly(engine, run, time.monotonic() - started)
     return run
 
 

@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from jobs.leadership import RENEW_SECONDS, Leadership, leadership_for
 from jobs.registry import JobSpec
 from jobs.runner import last_started_at, mark_abandoned_runs, run_job
+from tracker import clock
 from tracker.config import Settings
-from tracker.models import utcnow
 
 logger = logging.getLogger("jobs.scheduler")
 
@@ -102,7 +102,7 @@ class SchedulerProcess:
                 self.stopping.wait(self.standby_poll_seconds)
                 continue
             waiting_logged = False
-            abandoned = mark_abandoned_runs(self.engine, now=utcnow())
+            abandoned = mark_abandoned_runs(self.engine, now=clock.now())
             if abandoned:
                 logger.warning("marked %d job run(s) of dead processes as abandoned", abandoned)
             logger.info(
@@ -118,7 +118,7 @@ class SchedulerProcess:
 
     def _lead(self) -> None:
         scheduler = new_scheduler()
-        now = utcnow()
+        now = clock.now()
         try:
             last_started = last_started_at(self.engine)
         except Exception:

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from jobs.context import JobContext
 from tracker.db import begin_write, unit_of_work
-from tracker.digests import queue_digests
-from tracker.subscriptions import expire_unconfirmed
+from tracker.mail.digests import queue_digests
+from tracker.mail.subscriptions import expire_unconfirmed
 
 
 def run(ctx: JobContext) -> dict[str, int]:

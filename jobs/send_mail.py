@@ -1,12 +1,11 @@
 """Job: queue immediate alerts and monitor alerts, then send what the outbox holds."""
 
-from datetime import UTC, datetime
-
 from jobs.context import JobContext
+from tracker import clock
 from tracker.db import begin_write, unit_of_work
-from tracker.mail_queue import queue_immediate_alerts, queue_monitor_alerts
-from tracker.mail_sending import send_due_mail
-from tracker.mail_settings import retry_policy, smtp_settings
+from tracker.mail.alerts import queue_immediate_alerts, queue_monitor_alerts
+from tracker.mail.sending import send_due_mail
+from tracker.mail.settings import retry_policy, smtp_settings
 
 
 def run(ctx: JobContext) -> dict[str, int]:
@@ -19,6 +18,6 @@ def run(ctx: JobContext) -> dict[str, int]:
         ctx.engine,
         smtp=smtp_settings(ctx.settings),
         retry=retry_policy(ctx.settings),
-        clock=lambda: datetime.now(UTC),
+        clock=clock.now,
     )
     return {"alerts_queued": alerts, "monitor_alerts_queued": monitor_alerts} | sent.as_dict()

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
-from tracker import create_app
+import tests.diagnostic_jobs  # noqa: F401  (registers the diagnostic jobs heartbeat and sleep)
+from tracker import clock, create_app
 from tracker.cli import SEEDS_DIR
 from tracker.db import unit_of_work
 from tracker.migrate import upgrade_database
-from tracker.models import utcnow
-from tracker.seeding import seed_database
+from tracker.texts.seeding import seed_database
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -40,9 +40,17 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc) -> None:
+    """Run database tests on SQLite; those marked ``postgres`` run on PostgreSQL too."""
+    if "database_url" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("postgres") is not None
+        kinds = ["sqlite", "postgresql"] if both else ["sqlite"]
+        metafunc.parametrize("database_url", kinds, indirect=True)
+
+
+@pytest.fixture
 def database_url(request, tmp_path) -> Iterator[str]:
-    """Yield the URL of a fresh, empty database of each kind."""
+    """Yield the URL of a fresh, empty database of the kind the test is parametrized with."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
     else:
@@ -62,7 +70,7 @@ def app(database_url):
     engine = application.extensions["db_engine"]
     upgrade_database(engine)
     with unit_of_work(engine) as session:
-        seed_database(session, SEEDS_DIR, now=utcnow())
+        seed_database(session, SEEDS_DIR, now=clock.now())
     yield application
     engine.dispose()
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from jobs.context import JobContext
+from tracker import clock
 from tracker.models import OutboxMessage
 
 BASE_URL = "https://tracker.example.org"
@@ -41,13 +42,13 @@ def outbox(engine) -> list[OutboxMessage]:
 
 def send_now(app, smtp, *, ahead: timedelta = timedelta(0)):
     """Send the due outbox as a sender whose clock is ``ahead`` of the real time."""
-    from tracker.mail_sending import send_due_mail
-    from tracker.mail_settings import retry_policy, smtp_settings
+    from tracker.mail.sending import send_due_mail
+    from tracker.mail.settings import retry_policy, smtp_settings
 
     settings = mail_ctx(app, smtp).settings
     return send_due_mail(
         app.extensions["db_engine"],
         smtp=smtp_settings(settings),
         retry=retry_policy(settings),
-        clock=lambda: datetime.now(UTC) + ahead,
+        clock=lambda: clock.now() + ahead,
     )

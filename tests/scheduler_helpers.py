@@ -17,6 +17,11 @@ from tracker.models import JobRun
 FIXED_NOW = datetime(2026, 3, 1, 7, 30, tzinfo=UTC)
 
 TRACKER = str(Path(sys.executable).parent / "tracker")
+#: What a scheduler process started by a test needs to find the diagnostic jobs.
+EXTRA_JOBS_ENV = {
+    "TRACKER_EXTRA_JOBS": "tests.diagnostic_jobs",
+    "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+}
 
 
 def make_settings(tmp_path) -> Settings:

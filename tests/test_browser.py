@@ -8,6 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
+from tracker import clock
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -84,7 +85,7 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
 def test_sources_page_and_the_needs_review_flow(
     live_server, page, make_user, app, fake_treaty_office
 ):
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     from jobs import poll_treaties
     from jobs.runner import run_job
@@ -93,7 +94,7 @@ def test_sources_page_and_the_needs_review_flow(
 
     make_user("monitor@example.org")
     serve_seeded_states(fake_treaty_office)
-    now = datetime.now(UTC)
+    now = clock.now()
     poll_treaties.run(make_ctx(app, fake_treaty_office, now=now), sleep=no_sleep)
     fake_treaty_office.set_chart(210, standard_chart(210, kaz(210, signed=now.date())))
     poll_treaties.run(

@@ -5,12 +5,12 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.cli import SEEDS_DIR
 from tracker.config import ConfigError, load_settings
 from tracker.db import unit_of_work
-from tracker.models import Document, Item, utcnow
-from tracker.seeding import seed_database
+from tracker.models import Document, Item
+from tracker.texts.seeding import seed_database
 
 
 @pytest.mark.parametrize(
@@ -42,9 +42,10 @@ def test_defaults_are_an_embedded_sqlite_file_and_a_kept_secret(tmp_path):
     assert url == "postgresql+psycopg://u@h/db"
 
 
+@pytest.mark.postgres
 def test_seed_is_idempotent_and_never_overwrites_a_changed_text(engine, tmp_path):
     with unit_of_work(engine) as db:
-        again = seed_database(db, SEEDS_DIR, now=utcnow())
+        again = seed_database(db, SEEDS_DIR, now=clock.now())
     assert (again.documents_created, again.items_created, again.items_unchanged) == (0, 0, 28)
     assert again.conflicts == []
 
@@ -55,7 +56,7 @@ def test_seed_is_idempotent_and_never_overwrites_a_changed_text(engine, tmp_path
         adopted.read_text().replace("releasing 39 political", "releasing 40 political")
     )
     with unit_of_work(engine) as db:
-        report = seed_database(db, changed, now=utcnow())
+        report = seed_database(db, changed, now=clock.now())
     assert report.items_created == 0
     assert any(
         "resolution-2616-adopted.md differs from the copy loaded" in c for c in report.conflicts

@@ -2,6 +2,8 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from jobs import deadlines
 from jobs.context import JobContext
 from tests.treaty_helpers import events
@@ -20,6 +22,7 @@ def ets030_milestones(engine) -> list[str]:
     return [e.payload["milestone"] for e in found if e.payload["treaty"] == "ets-030"]
 
 
+@pytest.mark.postgres
 def test_each_milestone_once(app, engine):
     assert ets030_milestones(engine) == []
     for days_before in (200, 91, 90, 89, 30, 30, 8, 7, 6, 1, 0, -1, -30):

@@ -1,7 +1,7 @@
 """Subscriptions end to end: web pages, outbox, a real SMTP server (aiosmtpd) on 127.0.0.1."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -11,6 +11,7 @@ from tests.conftest import csrf_token
 from tests.fake_treaty_office import standard_chart
 from tests.mail_helpers import NOW, link, mail_ctx, outbox, send_now, text_of
 from tests.treaty_helpers import kaz, make_ctx, no_sleep, serve_seeded_states
+from tracker import clock
 from tracker.models import Subscriber
 
 pytest_plugins = ["tests.smtp_server", "tests.conftest_treaty_office"]
@@ -164,6 +165,7 @@ def test_header_injection_in_the_address_is_refused(app, client, email):
     assert outbox(app.extensions["db_engine"]) == []
 
 
+@pytest.mark.postgres
 def test_smtp_down_then_up_delivers_each_message_exactly_once(app, smtp_server):
     for n in range(3):
         subscribe(app.test_client(), f"reader{n}@example.org")
@@ -187,15 +189,16 @@ def test_smtp_down_then_up_delivers_each_message_exactly_once(app, smtp_server):
     assert {r.state for r in outbox(app.extensions["db_engine"])} == {"sent"}
 
 
+@pytest.mark.postgres
 def test_a_sender_killed_after_claiming_is_retried_with_the_same_message_id(
     app, engine, smtp_server
 ):
     from tracker.db import unit_of_work
-    from tracker.outbox import claim_due_messages
+    from tracker.mail.outbox import claim_due_messages
 
     subscribe(app.test_client(), "reader@example.org")
     with unit_of_work(engine) as session:
-        claimed = claim_due_messages(session, now=datetime.now(UTC), limit=10, claim_seconds=300)
+        claimed = claim_due_messages(session, now=clock.now(), limit=10, claim_seconds=300)
         [message_id] = [m.message_id for m in claimed]
     # The claiming sender died here. Another sender leaves a live claim alone...
     assert send_now(app, smtp_server, ahead=timedelta(minutes=1)).sent == 0
@@ -206,6 +209,7 @@ def test_a_sender_killed_after_claiming_is_retried_with_the_same_message_id(
     assert send_now(app, smtp_server, ahead=timedelta(minutes=60)).sent == 0
 
 
+@pytest.mark.postgres
 def test_digest_job_twice_sends_one_digest_and_skips_empty_ones(app, client, login, smtp_server):
     daily = app.test_client()
     subscribe(daily, "daily@example.org", frequency="daily")

@@ -1,11 +1,14 @@
 """The migrations build exactly the schema the models describe, and keep history append-only."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from tracker.migrate import alembic_config, upgrade_database
+
+pytestmark = pytest.mark.postgres
 
 
 def test_migrated_schema_matches_the_models(engine):

@@ -6,7 +6,6 @@ import pytest
 from sqlmodel import Session, select
 
 from jobs import poll_treaties
-from jobs.treaty_office import HttpPolicy, TreatyOfficeClient
 from tests.fake_treaty_office import CHALLENGE_HTML, SIGNATURES_PATH, standard_chart
 from tests.treaty_helpers import (
     NOW,
@@ -17,9 +16,10 @@ from tests.treaty_helpers import (
     serve_seeded_states,
     treaty,
 )
-from tracker.evidence import prune_responses
 from tracker.models import ItemReview, RawResponse, SourceStatus, TreatyStateChange
-from tracker.treaties import treaty_history
+from tracker.sources.evidence import prune_responses
+from tracker.sources.treaty_office import HttpPolicy, TreatyOfficeClient
+from tracker.treaties.queries import treaty_history
 
 pytest_plugins = ["tests.conftest_treaty_office"]
 
@@ -138,6 +138,7 @@ def _state_snapshot(engine):
 
 
 @pytest.mark.parametrize(("case", "break_source", "message"), FAILURES)
+@pytest.mark.postgres
 def test_a_failed_poll_changes_nothing_and_records_the_error(
     app, engine, fake, case, break_source, message
 ):
@@ -195,6 +196,7 @@ def test_token_rotation_is_followed(app, engine, fake):
     assert counts["failed"] == 0 and counts["treaties"] == 10
 
 
+@pytest.mark.postgres
 def test_backwards_change_needs_two_consecutive_polls(app, engine, fake):
     poll(app, fake)
     fake.set_chart(18, standard_chart(18, kaz(18)))
@@ -271,6 +273,7 @@ def test_retention_keeps_referenced_and_latest_responses(app, engine, fake):
         assert referenced <= left and old[2].id in left
 
 
+@pytest.mark.postgres
 def test_conditional_requests_persist_between_polls_and_a_304_counts_as_a_poll(app, engine, fake):
     fake.send_etag = True
     assert poll(app, fake)["failed"] == 0

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.resolution_text import Paragraph, ParseError, clean_text, parse_paragraphs
+from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 ADOPTED = (ROOT / "seeds" / "resolution-2616-adopted.md").read_text(encoding="utf-8")

@@ -15,10 +15,20 @@ from jobs.leadership import AdvisoryLock, LeaseRow, leadership_for
 from jobs.registry import scheduled_jobs
 from jobs.scheduler import SchedulerProcess
 from tests.conftest import TEST_SECRET
-from tests.scheduler_helpers import FIXED_NOW, TRACKER, job_runs, make_settings, wait_for
+from tests.scheduler_helpers import (
+    EXTRA_JOBS_ENV,
+    FIXED_NOW,
+    TRACKER,
+    job_runs,
+    make_settings,
+    wait_for,
+)
 from tracker.models import JobRun
 
 pytest_plugins = ["tests.conftest_treaty_office"]
+
+
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
@@ -97,6 +107,7 @@ def test_a_process_without_the_lock_does_not_run_jobs(engine, settings):
 def test_two_schedulers_run_the_job_once_and_the_standby_takes_over(engine, database_url, tmp_path):
     env = {
         **os.environ,
+        **EXTRA_JOBS_ENV,
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_SECRET_KEY": TEST_SECRET,
         "TRACKER_SCHEDULER_JOBS": "heartbeat",
@@ -145,6 +156,7 @@ def test_two_schedulers_run_the_job_once_and_the_standby_takes_over(engine, data
 def test_sigterm_lets_the_running_job_finish(engine, database_url, tmp_path):
     env = {
         **os.environ,
+        **EXTRA_JOBS_ENV,
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_SECRET_KEY": TEST_SECRET,
         "TRACKER_SCHEDULER_JOBS": "sleep",
@@ -175,6 +187,7 @@ def test_two_schedulers_started_together_poll_the_treaty_office_once(
     serve_seeded_states(fake_treaty_office)
     env = {
         **os.environ,
+        **EXTRA_JOBS_ENV,
         "TRACKER_DATABASE_URL": database_url,
         "TRACKER_SECRET_KEY": TEST_SECRET,
         "TRACKER_SCHEDULER_JOBS": "poll-treaties",

@@ -20,6 +20,7 @@ from jobs.registry import (
 from jobs.runner import run_job
 from jobs.scheduler import add_jobs, new_scheduler
 from tests.scheduler_helpers import FIXED_NOW, TEST_TABLE, job_runs, make_settings
+from tracker import clock
 from tracker.models import JobRun
 
 
@@ -145,6 +146,7 @@ def test_jobs_commands_run_list_and_reject_unknown_ids(app, monkeypatch):
     assert "last ok at" in lines["heartbeat"]
 
 
+@pytest.mark.postgres
 def test_only_the_newest_runs_of_each_job_are_kept(engine, settings, monkeypatch):
     import jobs.runner
 
@@ -156,12 +158,13 @@ def test_only_the_newest_runs_of_each_job_are_kept(engine, settings, monkeypatch
     assert len(kept) == 3
 
 
+@pytest.mark.postgres
 def test_runs_of_dead_processes_are_marked_abandoned(engine):
     from jobs.runner import mark_abandoned_runs
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    now = datetime.now(UTC)
+    now = clock.now()
     host = socket.gethostname()
     with Session(engine) as session:
         session.add_all(

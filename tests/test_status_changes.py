@@ -10,15 +10,15 @@ from sqlmodel import Session, select
 
 from tracker.db import begin_write, unit_of_work
 from tracker.events import events_after
-from tracker.items import get_item
-from tracker.models import Event, StatusChange
-from tracker.status_changes import (
+from tracker.items.queries import get_item
+from tracker.items.status_changes import (
     Actor,
     StaleItemError,
     StatusChangeError,
     record_status_change,
     status_history,
 )
+from tracker.models import Event, StatusChange
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 MONITOR = Actor(label="monitor@example.org")
@@ -48,6 +48,7 @@ def change(
     )
 
 
+@pytest.mark.postgres
 def test_change_writes_status_history_and_event_together(session):
     row = change(session)
     session.commit()
@@ -74,6 +75,7 @@ def test_change_writes_status_history_and_event_together(session):
     assert event.summary == "§9.2.1: Not assessed → In progress"
 
 
+@pytest.mark.postgres
 def test_datetimes_come_back_aware_in_utc(session):
     change(session, now=datetime(2026, 3, 1, 14, 0, tzinfo=UTC) + timedelta(hours=0))
     session.commit()
@@ -104,6 +106,7 @@ def test_invalid_changes_are_refused_and_write_nothing(session, kwargs, message)
     assert get_item(session, "9.2.1").status == "not_assessed"
 
 
+@pytest.mark.postgres
 def test_a_stale_version_is_a_conflict_that_shows_what_changed(session):
     change(session, to="in_progress", note="first")
     session.commit()
@@ -115,6 +118,7 @@ def test_a_stale_version_is_a_conflict_that_shows_what_changed(session):
     assert len(status_history(session, get_item(session, "9.2.1").id)) == 1
 
 
+@pytest.mark.postgres
 def test_history_and_events_are_append_only(session, engine):
     change(session)
     session.commit()
@@ -128,6 +132,7 @@ def test_history_and_events_are_append_only(session, engine):
             connection.execute(text(statement))
 
 
+@pytest.mark.postgres
 def test_two_concurrent_submits_from_one_version_record_exactly_one(engine):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -169,6 +174,7 @@ def test_two_concurrent_submits_from_one_version_record_exactly_one(engine):
         assert len(db.exec(select(Event)).all()) == 1
 
 
+@pytest.mark.postgres
 def test_events_after_reads_the_log_in_order(session):
     for status in ("in_progress", "partially_implemented", "implemented"):
         change(session, to=status, note=f"now {status}")

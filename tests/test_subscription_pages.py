@@ -11,8 +11,8 @@ from tests.conftest import TEST_SECRET, csrf_token
 from tests.mail_helpers import NOW, link, mail_ctx, outbox
 from tests.test_mail_flow import change_status, confirm, subscribe
 from tracker.config import ConfigError, load_settings
-from tracker.mail_compose import HeaderInjectionError, MailIdentity, render_mail
-from tracker.mail_tokens import make_token
+from tracker.mail.compose import HeaderInjectionError, MailIdentity, render_mail
+from tracker.mail.tokens import make_token
 from tracker.models import Subscriber, SubscriptionTopic
 
 pytest_plugins = ["tests.smtp_server"]
@@ -160,6 +160,7 @@ def test_the_outbox_page_is_for_admins_only(app, client, login, smtp_server):
     assert admin.get("/admin/outbox?state=bogus").status_code == 400
 
 
+@pytest.mark.postgres
 def test_cli_digest_dry_run_then_send_and_outbox_send(app, client, login, smtp_server):
     confirmed_reader(app, smtp_server, "daily@example.org", frequency="daily")
     login()
@@ -182,6 +183,7 @@ def test_cli_digest_dry_run_then_send_and_outbox_send(app, client, login, smtp_s
     assert sent.exit_code == 0 and "sent 0" in sent.output
 
 
+@pytest.mark.postgres
 def test_the_subscribe_form_is_limited_per_network_address(app, smtp_server):
     app.extensions["tracker_settings"] = mail_ctx(
         app, smtp_server, subscribe_limit_per_hour=3

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.resolution_text import parse_paragraphs
-from tracker.text_comparison import classify_difference, longest_change, normalise, word_diff
+from tracker.texts.comparison import classify_difference, longest_change, normalise, word_diff
+from tracker.texts.parsing import parse_paragraphs
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -7,7 +7,9 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from jobs.treaty_office import (
+from tests.fake_treaty_office import PAGE_PATH, SIGNATURES_PATH, standard_chart
+from tests.treaty_office_client_helpers import D1, D2, NOW, TODAY, USER_AGENT, client_factory, kaz
+from tracker.sources.treaty_office import (
     BodyTooLargeError,
     ChallengePageError,
     HttpPolicy,
@@ -22,9 +24,7 @@ from jobs.treaty_office import (
     TokenRefusedError,
     TreatyOfficeClient,
 )
-from jobs.treaty_office.policy import parse_retry_after
-from tests.fake_treaty_office import PAGE_PATH, SIGNATURES_PATH, standard_chart
-from tests.treaty_office_client_helpers import D1, D2, NOW, TODAY, USER_AGENT, client_factory, kaz
+from tracker.sources.treaty_office.policy import parse_retry_after
 
 pytest_plugins = ["tests.conftest_treaty_office"]
 

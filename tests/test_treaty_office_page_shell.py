@@ -2,12 +2,6 @@
 
 import pytest
 
-from jobs.treaty_office import (
-    ChallengePageError,
-    PageShellError,
-    is_challenge_page,
-    read_api_settings,
-)
 from tests.fake_treaty_office import (
     CHALLENGE_HTML,
     PAGE_PATH,
@@ -16,6 +10,12 @@ from tests.fake_treaty_office import (
     standard_chart,
 )
 from tests.treaty_office_client_helpers import D1, TODAY, client_factory, kaz
+from tracker.sources.treaty_office import (
+    ChallengePageError,
+    PageShellError,
+    is_challenge_page,
+    read_api_settings,
+)
 
 pytest_plugins = ["tests.conftest_treaty_office"]
 

@@ -5,16 +5,15 @@ from datetime import date
 
 import pytest
 
-from jobs.treaty_office import (
+from tests.fake_treaty_office import SIGNATURES_PATH, standard_chart
+from tests.treaty_office_client_helpers import D1, D2, D3, D4, NOW, TODAY, client_factory, kaz
+from tracker.sources.treaty_office import (
     CountryRecord,
     InvalidJsonError,
     SourceFormatError,
-    derive_treaty_state,
-    is_backwards,
     parse_signatures,
 )
-from tests.fake_treaty_office import SIGNATURES_PATH, standard_chart
-from tests.treaty_office_client_helpers import D1, D2, D3, D4, NOW, TODAY, client_factory, kaz
+from tracker.treaties.states import derive_treaty_state, is_backwards
 
 pytest_plugins = ["tests.conftest_treaty_office"]
 

@@ -79,6 +79,7 @@ def test_reviews_require_login(client):
     assert client.get("/reviews").status_code == 302
 
 
+@pytest.mark.postgres
 def test_monitor_confirms_a_suggestion_through_the_status_writer(client, engine, login, changed):
     login()
     html = _review_page(client)

@@ -141,6 +141,7 @@ def test_user_text_is_escaped_everywhere(client, login):
     assert "&lt;script&gt;alert" in client.get("/items/9.2.1").get_data(as_text=True)
 
 
+@pytest.mark.postgres
 def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, client, login):
     second = app.test_client()
     login("first@example.org")
@@ -172,6 +173,7 @@ def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, c
     assert [h["note"] for h in history] == ["My second note", "First note"]
 
 
+@pytest.mark.postgres
 def test_login_failure_throttling_and_next_validation(client, make_user):
     make_user()
     token = csrf_token(client.get("/login").get_data(as_text=True))

@@ -3,8 +3,8 @@
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
-from jobs.treaty_office import HttpPolicy, TreatyOfficeClient, make_user_agent
 from tests.fake_treaty_office import chart_row
+from tracker.sources.treaty_office import HttpPolicy, TreatyOfficeClient, make_user_agent
 
 TODAY = date(2026, 1, 15)
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)

@@ -57,8 +57,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from tracker import mail_cli
     from tracker.cli import register_commands
+    from tracker.mail import cli as mail_cli
 
     register_commands(app)
     for command in mail_cli.COMMANDS:

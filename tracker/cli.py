@@ -9,8 +9,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from tracker import clock
 from tracker.db import begin_write, unit_of_work
-from tracker.models import utcnow
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -50,11 +50,11 @@ def db_revision(message: str) -> None:
 @with_appcontext
 def seed(seeds_dir: Path) -> None:
     """Load the resolution and its draft from the seed texts (safe to repeat)."""
-    from tracker.seeding import seed_database
+    from tracker.texts.seeding import seed_database
 
     with unit_of_work(_engine()) as session:
         begin_write(session)
-        report = seed_database(session, seeds_dir, now=utcnow())
+        report = seed_database(session, seeds_dir, now=clock.now())
     for line in report.lines():
         click.echo(line, err=line.startswith("NOT"))
 

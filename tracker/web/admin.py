@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from sqlmodel import col, select
 
 from tracker.db import get_session
+from tracker.mail.outbox import outbox_counts, outbox_page
 from tracker.models import User
-from tracker.outbox import outbox_counts, outbox_page
 from tracker.users import UserError, create_user, set_active
 from tracker.web.forms import AddUserForm, ConfirmForm
 from tracker.web.security import login_required

@@ -4,9 +4,9 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from tracker.db import get_session
 from tracker.events import events_after
-from tracker.items import all_items, get_item
+from tracker.items.queries import all_items, get_item
+from tracker.items.status_changes import status_history
 from tracker.models import Event, Item, StatusChange
-from tracker.status_changes import status_history
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -14,8 +14,8 @@ from flask import (
     url_for,
 )
 
+from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.models import utcnow
 from tracker.users import LoginThrottled, authenticate
 from tracker.web.forms import ConfirmForm, LoginForm
 from tracker.web.security import safe_next
@@ -39,7 +39,7 @@ def login():
             email=form.email.data,
             password=form.password.data,
             remote_addr=request.remote_addr or "unknown",
-            now=utcnow(),
+            now=clock.now(),
             max_failures=settings.login_max_failures,
             window=timedelta(minutes=settings.login_window_minutes),
         )

@@ -15,8 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
-from tracker.statuses import STATUS_INFO
+from tracker.items.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
+from tracker.items.statuses import STATUS_INFO
 from tracker.users import PASSWORD_MIN_LENGTH, ROLES
 
 

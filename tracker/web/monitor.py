@@ -2,16 +2,17 @@
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
+from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.items import get_item
-from tracker.models import Item, utcnow
-from tracker.status_changes import (
+from tracker.items.queries import get_item
+from tracker.items.status_changes import (
     Actor,
     StaleItemError,
     StatusChangeError,
     record_status_change,
 )
-from tracker.statuses import STATUS_INFO
+from tracker.items.statuses import STATUS_INFO
+from tracker.models import Item
 from tracker.web.forms import StatusChangeForm
 from tracker.web.security import login_required
 
@@ -56,7 +57,7 @@ def change_status(number: str):
             evidence_url=form.evidence_url.data,
             actor=Actor.for_user(g.user),
             expected_version=expected_version,
-            now=utcnow(),
+            now=clock.now(),
         )
     except StaleItemError as stale:
         db.rollback()

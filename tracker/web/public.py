@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from tracker.db import get_session
 from tracker.events import events_page, item_events, latest_events
-from tracker.items import (
+from tracker.items.queries import (
     ItemFilter,
     addressees,
     child_items,
@@ -13,11 +13,11 @@ from tracker.items import (
     parent_item,
     status_counts,
 )
+from tracker.items.status_changes import status_history, status_history_length
+from tracker.items.statuses import STATUS_INFO, Status
 from tracker.models import Event
-from tracker.source_status import all_source_statuses
-from tracker.status_changes import status_history, status_history_length
-from tracker.statuses import STATUS_INFO, Status
-from tracker.text_comparison import word_diff
+from tracker.sources.health import all_source_statuses
+from tracker.texts.comparison import word_diff
 
 bp = Blueprint("public", __name__)
 

@@ -3,12 +3,11 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import col, select
 
+from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.mail_content import subscriber_links
-from tracker.mail_queue import queue_confirmation
-from tracker.mail_tokens import TokenError, read_token, token_matches
-from tracker.models import Item, Treaty, User, utcnow
-from tracker.subscriptions import (
+from tracker.mail.alerts import queue_confirmation
+from tracker.mail.content import subscriber_links
+from tracker.mail.subscriptions import (
     Preferences,
     SubscriptionError,
     SubscriptionGone,
@@ -22,6 +21,8 @@ from tracker.subscriptions import (
     stored_data,
     subscriber_from_token,
 )
+from tracker.mail.tokens import TokenError, read_token, token_matches
+from tracker.models import Item, Treaty, User
 from tracker.users import UserError
 from tracker.web.forms import ConfirmForm, PreferencesForm, SubscribeForm
 from tracker.web.security import csrf
@@ -83,7 +84,7 @@ def subscribe():
         count_subscribe_attempt(
             db,
             remote_addr=request.remote_addr or "unknown",
-            now=utcnow(),
+            now=clock.now(),
             limit_per_hour=_settings().subscribe_limit_per_hour,
         )
     except TooManyRequests as refused:
@@ -92,10 +93,10 @@ def subscribe():
         return page, 429, {"Retry-After": "3600"}
     try:
         subscriber, already = start_subscription(
-            db, email=form.email.data, wanted=_wanted(form), now=utcnow()
+            db, email=form.email.data, wanted=_wanted(form), now=clock.now()
         )
         if subscriber.suppressed_at is None:
-            queue_confirmation(db, _settings(), subscriber, already=already, now=utcnow())
+            queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
     except (SubscriptionError, UserError) as invalid:
         db.rollback()
         return render_template("subscriptions/subscribe.html", form=form, error=str(invalid)), 400
@@ -113,7 +114,7 @@ def confirm(token: str):
     if not form.validate_on_submit():
         return render_template("subscriptions/confirm.html", form=form, email=subscriber.email)
     db = get_session()
-    confirm_subscriber(db, subscriber, now=utcnow())
+    confirm_subscriber(db, subscriber, now=clock.now())
     db.commit()
     flash("Your subscription is confirmed.")
     manage = subscriber_links(_settings(), subscriber)["manage_url"]

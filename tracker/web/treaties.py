@@ -2,19 +2,20 @@
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 
+from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.evidence import get_response, response_text, response_treaty
-from tracker.item_reviews import ReviewError, confirm_review, dismiss_review, review_evidence_id
-from tracker.models import Item, ItemReview, utcnow
-from tracker.source_status import (
+from tracker.items.reviews import ReviewError, confirm_review, dismiss_review, review_evidence_id
+from tracker.items.status_changes import Actor
+from tracker.items.statuses import STATUS_INFO
+from tracker.models import Item, ItemReview
+from tracker.sources.evidence import get_response, response_text, response_treaty
+from tracker.sources.health import (
     SOURCE_LABELS,
     all_source_statuses,
     next_check_due,
     recent_job_runs,
 )
-from tracker.status_changes import Actor
-from tracker.statuses import STATUS_INFO
-from tracker.treaties import (
+from tracker.treaties.queries import (
     DATE_LABELS,
     ORIGIN_LABELS,
     all_treaties,
@@ -23,11 +24,11 @@ from tracker.treaties import (
     get_treaty,
     invitation_lapsed,
     open_reviews,
-    state_label,
     treaty_history,
     treaty_items,
     treaty_label,
 )
+from tracker.treaties.states import state_label
 from tracker.web.forms import ReviewForm
 from tracker.web.security import login_required
 
@@ -46,7 +47,7 @@ HELPERS = {
 
 @bp.get("/treaties")
 def treaty_list():
-    today = utcnow().date()
+    today = clock.now().date()
     return render_template(
         "treaties/list.html", treaties=all_treaties(get_session()), today=today, **HELPERS
     )
@@ -63,7 +64,7 @@ def treaty_detail(slug: str):
         treaty=treaty,
         items=treaty_items(session, treaty.id),
         history=treaty_history(session, treaty.id),
-        today=utcnow().date(),
+        today=clock.now().date(),
         statuses=STATUS_INFO,
         **HELPERS,
     )
@@ -121,7 +122,7 @@ def decide_review(review_id: int, decision: str):
     review = session.get(ItemReview, review_id, with_for_update=True)
     if review is None:
         abort(404)
-    actor, now = Actor.for_user(g.user), utcnow()
+    actor, now = Actor.for_user(g.user), clock.now()
     try:
         if decision == "confirm":
             evidence_id = review_evidence_id(session, review)

@@ -1,0 +1,104 @@
+"""Reading tracked items: the dashboard's list, filters, counts and one item."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from tracker.items.statuses import Status
+from tracker.models import Item
+
+SEARCH_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What the public asked the dashboard to show."""
+
+    status: str | None = None
+    addressee: str | None = None
+    query: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Return whether any filter narrows the list."""
+        return bool(self.status or self.addressee or self.query)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """An item on the dashboard; ``context`` rows are shown only to keep the nesting."""
+
+    item: Item
+    context: bool
+
+
+def all_items(session: Session) -> list[Item]:
+    """Return every item in the order of the text."""
+    return list(session.exec(select(Item).order_by(col(Item.document_id), col(Item.position))))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(item: Item, wanted: ItemFilter) -> bool:
+    if wanted.status and item.status != wanted.status:
+        return False
+    if wanted.addressee and item.addressee != wanted.addressee:
+        return False
+    return True
+
+
+def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
+    """Return the items matching the filter, with their ancestors kept for context."""
+    items = all_items(session)
+    if not wanted.active:
+        return [DashboardRow(item, context=False) for item in items]
+    matching_ids = {item.id for item in items if _matches(item, wanted)}
+    if wanted.query:
+        pattern = f"%{_escape_like(wanted.query[:SEARCH_MAX_LENGTH])}%"
+        found = session.exec(select(Item.id).where(col(Item.text).ilike(pattern, escape="\\")))
+        matching_ids &= set(found)
+    by_id = {item.id: item for item in items}
+    shown = set(matching_ids)
+    for item_id in matching_ids:
+        parent_id = by_id[item_id].parent_id
+        while parent_id is not None and parent_id not in shown:
+            shown.add(parent_id)
+            parent_id = by_id[parent_id].parent_id
+    return [
+        DashboardRow(item, context=item.id not in matching_ids)
+        for item in items
+        if item.id in shown
+    ]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    """Return how many items have each status, every status listed."""
+    rows = session.exec(select(Item.status, func.count()).group_by(col(Item.status)))
+    counts = {status.value: 0 for status in Status}
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def addressees(session: Session) -> list[str]:
+    """Return the distinct addressees, alphabetically."""
+    query = select(Item.addressee).where(col(Item.addressee).is_not(None)).distinct()
+    return sorted(session.exec(query))
+
+
+def get_item(session: Session, number: str) -> Item | None:
+    """Return the item with that paragraph number, or None."""
+    return session.exec(select(Item).where(Item.number == number)).first()
+
+
+def child_items(session: Session, item: Item) -> list[Item]:
+    """Return an item's direct sub-paragraphs in order."""
+    query = select(Item).where(Item.parent_id == item.id).order_by(col(Item.position))
+    return list(session.exec(query))
+
+
+def parent_item(session: Session, item: Item) -> Item | None:
+    """Return the paragraph an item belongs to, or None."""
+    return session.get(Item, item.parent_id) if item.parent_id is not None else None

@@ -1,0 +1,171 @@
+"""Put mail in the outbox: confirmations, immediate alerts and alerts for monitors."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from tracker.config import Settings
+from tracker.events import events_after
+from tracker.mail.compose import render_mail
+from tracker.mail.content import describe_events, interest_of, mail_identity, subscriber_links
+from tracker.mail.outbox import enqueue_mail
+from tracker.mail.tokens import make_token
+from tracker.models import Cursor, Event, Item, ItemReview, Subscriber, User
+
+ALERT_BATCH = 200
+PREFIX = "[Resolution 2616]"
+
+
+def queue_confirmation(
+    session: Session, settings: Settings, subscriber: Subscriber, *, already: bool, now: datetime
+) -> None:
+    """Queue the double opt-in mail, or a notice to an address that is already subscribed."""
+    links = subscriber_links(settings, subscriber)
+    template = "already_subscribed" if already else "confirm"
+    subject = (
+        f"{PREFIX} You are already subscribed" if already else f"{PREFIX} Confirm your subscription"
+    )
+    mail = render_mail(
+        template,
+        recipient=subscriber.email,
+        subject=subject,
+        context={"links": links, "expiry_hours": settings.unconfirmed_expiry_hours},
+        identity=mail_identity(settings),
+        unsubscribe_url=links["unsubscribe_url"],
+        manage_url=links["manage_url"] if already else None,
+        now=now,
+    )
+    # At most one such mail per address and quarter hour: the form cannot be used to flood one.
+    bucket = now.strftime("%Y%m%d%H") + str(now.minute // 15)
+    enqueue_mail(
+        session,
+        mail,
+        kind="notice" if already else "confirm",
+        recipient=subscriber.email,
+        dedupe_key=f"{template}:{subscriber.id}:{bucket}",
+        now=now,
+        subscriber_id=subscriber.id,
+    )
+
+
+def _mailable(frequency: str):
+    return select(Subscriber).where(
+        Subscriber.frequency == frequency,
+        col(Subscriber.confirmed_at).is_not(None),
+        col(Subscriber.suppressed_at).is_(None),
+    )
+
+
+def queue_immediate_alerts(session: Session, settings: Settings, *, now: datetime) -> int:
+    """Queue one email per new matching event for each immediate subscriber; move positions."""
+    queued = 0
+    latest = session.exec(select(Event.id).order_by(col(Event.id).desc())).first() or 0
+    # Every 30 seconds: only subscribers behind the log's end are read at all.
+    behind = _mailable("immediate").where(col(Subscriber.last_event_id) < latest)
+    for subscriber in session.exec(behind).all():
+        events = events_after(session, subscriber.last_event_id, limit=ALERT_BATCH)
+        if not events:
+            continue
+        interest = interest_of(session, subscriber)
+        links = subscriber_links(settings, subscriber)
+        wanted = [e for e in events if interest.wants(e)]
+        for event in describe_events(session, settings, wanted):
+            mail = render_mail(
+                "alert",
+                recipient=subscriber.email,
+                subject=f"{PREFIX} {event.summary}",
+                context={"event": event, "links": links},
+                identity=mail_identity(settings),
+                unsubscribe_url=links["unsubscribe_url"],
+                manage_url=links["manage_url"],
+                now=now,
+            )
+            if enqueue_mail(
+                session,
+                mail,
+                kind="alert",
+                recipient=subscriber.email,
+                dedupe_key=f"alert:{subscriber.id}:{event.id}",
+                now=now,
+                subscriber_id=subscriber.id,
+            ):
+                queued += 1
+        # The position moves in the same transaction that stores the messages.
+        subscriber.last_event_id = events[-1].id
+        session.add(subscriber)
+    return queued
+
+
+def _cursor(session: Session, name: str) -> Cursor:
+    cursor = session.get(Cursor, name)
+    if cursor is None:
+        cursor = Cursor(name=name, position=0)
+        session.add(cursor)
+        session.flush()
+    return cursor
+
+
+def queue_monitor_alerts(session: Session, settings: Settings, *, now: datetime) -> int:
+    """Tell monitors about failing sources and treaty changes that wait for their review."""
+    failing_cursor = _cursor(session, "monitor-alerts:events")
+    review_cursor = _cursor(session, "monitor-alerts:reviews")
+    failing = session.exec(
+        select(Event)
+        .where(col(Event.id) > failing_cursor.position, Event.kind == "source_failing")
+        .order_by(col(Event.id))
+    ).all()
+    reviews = session.exec(
+        select(ItemReview, Item)
+        .join(Item, col(Item.id) == col(ItemReview.item_id))
+        .where(col(ItemReview.id) > review_cursor.position)
+        .order_by(col(ItemReview.id))
+    ).all()
+    last_event = session.exec(select(Event.id).order_by(col(Event.id).desc())).first() or 0
+    failing_cursor.position = last_event
+    if reviews:
+        review_cursor.position = reviews[-1][0].id
+    session.add_all([failing_cursor, review_cursor])
+    if not failing and not reviews:
+        return 0
+    queued = 0
+    monitors = session.exec(
+        select(User).where(col(User.is_active).is_(True), col(User.alerts_enabled).is_(True))
+    ).all()
+    key = f"{failing_cursor.position}:{review_cursor.position}"
+    for user in monitors:
+        token = make_token(
+            settings.secret_key, purpose="monitor-alerts", subscriber_id=user.id, email=user.email
+        )
+        mail = render_mail(
+            "monitor_alert",
+            recipient=user.email,
+            subject=f"{PREFIX} Needs attention: "
+            + ", ".join(
+                part
+                for part in (
+                    f"{len(failing)} failing source(s)" if failing else "",
+                    f"{len(reviews)} treaty change(s) to review" if reviews else "",
+                )
+                if part
+            ),
+            context={
+                "failing": describe_events(session, settings, list(failing)),
+                "reviews": [(review, item) for review, item in reviews],
+                "reviews_url": f"{settings.base_url}/reviews",
+                "sources_url": f"{settings.base_url}/sources",
+            },
+            identity=mail_identity(settings),
+            unsubscribe_url=f"{settings.base_url}/account/alerts/{token}",
+            manage_url=None,
+            now=now,
+        )
+        if enqueue_mail(
+            session,
+            mail,
+            kind="monitor_alert",
+            recipient=user.email,
+            dedupe_key=f"monitor:{user.id}:{key}",
+            now=now,
+        ):
+            queued += 1
+    return queued

@@ -1,0 +1,119 @@
+"""Render emails from templates into what the outbox stores, and stored rows into messages."""
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from tracker import PROJECT_ROOT
+
+TEMPLATES = PROJECT_ROOT / "templates" / "mail"
+_NEWLINE = re.compile(r"[\r\n]")
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    # Included pieces end with their own line break; without this Jinja drops it.
+    keep_trailing_newline=True,
+    # Mail templates change only with a deploy; checking their files per render is wasted work.
+    auto_reload=False,
+)
+
+
+# 998 is SMTP's line limit: headers are never folded below it (RFC 8058 wants one line each).
+_UNFOLDED = policy.SMTP.clone(max_line_length=998)
+
+
+class HeaderInjectionError(ValueError):
+    """A header value carries a line break: refused, never folded into the message."""
+
+
+@dataclass(frozen=True)
+class MailIdentity:
+    """Who the mail comes from and where its links point."""
+
+    mail_from: str
+    reply_to: str | None
+    base_url: str
+    list_id: str
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text_body: str
+    html_body: str
+    headers: dict[str, str]
+    message_id: str
+
+
+def check_header(name: str, value: str) -> str:
+    """Return the value if it is safe as one header line, else raise HeaderInjectionError."""
+    if _NEWLINE.search(value):
+        raise HeaderInjectionError(f"line break in the {name} header refused")
+    return value
+
+
+def render_mail(
+    template: str,
+    *,
+    recipient: str,
+    subject: str,
+    context: dict[str, Any],
+    identity: MailIdentity,
+    unsubscribe_url: str,
+    manage_url: str | None,
+    now: datetime,
+) -> RenderedMail:
+    """Render ``mail/<template>.txt`` and ``.html`` with the headers every email carries."""
+    domain = urlsplit(identity.base_url).hostname or "localhost"
+    message_id = f"<{uuid.uuid4().hex}@{domain}>"
+    values = context | {
+        "subject": subject,
+        "base_url": identity.base_url,
+        "unsubscribe_url": unsubscribe_url,
+        "manage_url": manage_url,
+    }
+    headers = {
+        "From": identity.mail_from,
+        "To": recipient,
+        "Subject": subject,
+        "Date": format_datetime(now),
+        "Message-ID": message_id,
+        "List-Id": identity.list_id,
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if identity.reply_to:
+        headers["Reply-To"] = identity.reply_to
+    for name, value in headers.items():
+        check_header(name, value)
+    return RenderedMail(
+        subject=subject,
+        text_body=_env.get_template(f"{template}.txt").render(values),
+        html_body=_env.get_template(f"{template}.html").render(values),
+        headers=headers,
+        message_id=message_id,
+    )
+
+
+def build_email(headers: dict[str, str], text_body: str, html_body: str) -> EmailMessage:
+    """Return the message to send, from what the outbox stored."""
+    # No folding: List-Unsubscribe and the other headers stay on one line each (RFC 8058).
+    message = EmailMessage(policy=_UNFOLDED)
+    for name, value in headers.items():
+        message[name] = check_header(name, value)
+    message.set_content(text_body, cte="quoted-printable")
+    message.add_alternative(html_body, subtype="html", cte="quoted-printable")
+    return message

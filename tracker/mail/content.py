@@ -1,0 +1,128 @@
+"""Which events concern a subscriber, and how an event reads in an email."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlmodel import Session, col, select
+
+from tracker.config import Settings
+from tracker.mail.compose import MailIdentity
+from tracker.mail.tokens import make_token
+from tracker.models import Event, Item, Subscriber, SubscriptionTopic, Treaty
+
+# Source health is for monitors; a treaty change mailed as the treaty's own event is not
+# mailed again as each linked item's timeline entry, unless the item itself was chosen.
+NOT_FOR_SUBSCRIBERS = {"source_failing", "source_recovered"}
+ITEM_ECHO = "item_treaty_changed"
+
+
+def mail_identity(settings: Settings) -> MailIdentity:
+    """Return the sender identity and link base from the settings."""
+    host = urlsplit(settings.base_url).hostname or "localhost"
+    return MailIdentity(
+        mail_from=settings.mail_from,
+        reply_to=settings.mail_reply_to,
+        base_url=settings.base_url,
+        list_id=f"Resolution 2616 follow-up <r2616.{host}>",
+    )
+
+
+def subscriber_links(settings: Settings, subscriber: Subscriber) -> dict[str, str]:
+    """Return the signed manage and unsubscribe links of a subscriber."""
+
+    def link(purpose: str, path: str) -> str:
+        token = make_token(
+            settings.secret_key,
+            purpose=purpose,
+            subscriber_id=subscriber.id,
+            email=subscriber.email,
+        )
+        return f"{settings.base_url}{path}/{token}"
+
+    return {
+        "manage_url": link("manage", "/subscriptions/manage"),
+        "unsubscribe_url": link("unsubscribe", "/unsubscribe"),
+        "confirm_url": link("confirm", "/subscriptions/confirm"),
+    }
+
+
+@dataclass(frozen=True)
+class Interest:
+    """The events one subscriber wants, as sets of ids."""
+
+    everything: bool
+    item_ids: frozenset[int]
+    treaty_ids: frozenset[int]
+
+    def wants(self, event: Event) -> bool:
+        """Return whether this event should be mailed to the subscriber."""
+        if event.kind in NOT_FOR_SUBSCRIBERS:
+            return False
+        if event.kind == ITEM_ECHO:
+            # The treaty's own event already tells whoever follows everything or the treaty.
+            return (
+                not self.everything
+                and event.item_id in self.item_ids
+                and event.treaty_id not in self.treaty_ids
+            )
+        if self.everything:
+            return True
+        return event.item_id in self.item_ids or event.treaty_id in self.treaty_ids
+
+
+def interest_of(session: Session, subscriber: Subscriber) -> Interest:
+    """Return what a subscriber wants, resolved to ids."""
+    if subscriber.everything:
+        return Interest(True, frozenset(), frozenset())
+    topics = session.exec(
+        select(SubscriptionTopic).where(SubscriptionTopic.subscriber_id == subscriber.id)
+    ).all()
+    numbers = [t.ref for t in topics if t.kind == "item"]
+    slugs = [t.ref for t in topics if t.kind == "treaty"]
+    item_ids = set(session.exec(select(Item.id).where(col(Item.number).in_(numbers))))
+    treaty_ids = set(session.exec(select(Treaty.id).where(col(Treaty.slug).in_(slugs))))
+    return Interest(False, frozenset(item_ids), frozenset(treaty_ids))
+
+
+@dataclass(frozen=True)
+class MailedEvent:
+    """An event as the mail templates show it."""
+
+    id: int
+    kind: str
+    summary: str
+    occurred_at: datetime
+    actor: str
+    note: str | None
+    evidence_url: str | None
+    url: str
+    group: str
+
+
+def describe_events(session: Session, settings: Settings, events: list[Event]) -> list[MailedEvent]:
+    """Return the events with their links and groups for a template."""
+    slugs = dict(session.exec(select(Treaty.id, Treaty.slug)).all())
+    described = []
+    for event in events:
+        item = event.payload.get("item")
+        if item:
+            url, group = f"{settings.base_url}/items/{item}", "Paragraphs"
+        elif event.treaty_id in slugs:
+            url, group = f"{settings.base_url}/treaties/{slugs[event.treaty_id]}", "Treaties"
+        else:
+            url, group = f"{settings.base_url}/changes#event-{event.id}", "Other changes"
+        described.append(
+            MailedEvent(
+                id=event.id,
+                kind=event.kind,
+                summary=event.summary,
+                occurred_at=event.occurred_at,
+                actor=event.actor,
+                note=event.payload.get("note"),
+                evidence_url=event.payload.get("evidence_url") or event.payload.get("evidence"),
+                url=url,
+                group=group,
+            )
+        )
+    return described

@@ -1,0 +1,217 @@
+"""Subscribers: double opt-in, preferences, unsubscribing, what is stored about them."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from tracker.mail.tokens import TokenError, read_token, token_matches
+from tracker.models import (
+    Event,
+    Item,
+    OutboxMessage,
+    SubscribeAttempt,
+    Subscriber,
+    SubscriptionTopic,
+    Treaty,
+)
+from tracker.users import normalise_email
+
+FREQUENCIES = {
+    "immediate": "Immediately, one email per change",
+    "daily": "A daily digest",
+    "weekly": "A weekly digest",
+}
+
+
+class SubscriptionGone(TokenError):
+    """A valid link whose subscription was deleted (unsubscribed, expired or erased)."""
+
+
+class SubscriptionError(ValueError):
+    """A subscription request cannot be taken as given."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a subscriber wants: how often, and everything or chosen items and treaties."""
+
+    frequency: str
+    everything: bool
+    items: tuple[str, ...] = ()
+    treaties: tuple[str, ...] = ()
+
+
+def validate_preferences(session: Session, wanted: Preferences) -> Preferences:
+    """Return the preferences checked against what exists, or raise SubscriptionError."""
+    if wanted.frequency not in FREQUENCIES:
+        raise SubscriptionError("Choose how often you want to hear from us.")
+    if wanted.everything:
+        return Preferences(wanted.frequency, True)
+    known_items = set(session.exec(select(Item.number)))
+    known_treaties = set(session.exec(select(Treaty.slug)))
+    unknown = (set(wanted.items) - known_items) | (set(wanted.treaties) - known_treaties)
+    if unknown:
+        raise SubscriptionError(f"Unknown choices: {', '.join(sorted(unknown))}.")
+    if not wanted.items and not wanted.treaties:
+        raise SubscriptionError("Choose at least one paragraph or treaty, or everything.")
+    return Preferences(
+        wanted.frequency,
+        False,
+        tuple(sorted(set(wanted.items))),
+        tuple(sorted(set(wanted.treaties))),
+    )
+
+
+class TooManyRequests(SubscriptionError):
+    """This network address sent the form too often in the last hour."""
+
+
+def count_subscribe_attempt(
+    session: Session, *, remote_addr: str, now: datetime, limit_per_hour: int
+) -> None:
+    """Record a subscribe request; raise TooManyRequests past the hourly limit."""
+    since = now - timedelta(hours=1)
+    recent = session.exec(
+        select(func.count())
+        .select_from(SubscribeAttempt)
+        .where(
+            SubscribeAttempt.remote_addr == remote_addr,
+            col(SubscribeAttempt.attempted_at) >= since,
+        )
+    ).one()
+    if recent >= limit_per_hour:
+        raise TooManyRequests(
+            "Too many subscription requests from your network in the last hour; try later."
+        )
+    session.execute(delete(SubscribeAttempt).where(col(SubscribeAttempt.attempted_at) < since))
+    session.add(SubscribeAttempt(remote_addr=remote_addr[:64], attempted_at=now))
+
+
+def find_subscriber(session: Session, email: str) -> Subscriber | None:
+    """Return the subscriber with that address, or None."""
+    return session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+
+
+def start_subscription(
+    session: Session, *, email: str, wanted: Preferences, now: datetime
+) -> tuple[Subscriber, bool]:
+    """Create or refresh an unconfirmed subscriber; return it and whether it was confirmed."""
+    email = normalise_email(email)
+    wanted = validate_preferences(session, wanted)
+    subscriber = find_subscriber(session, email)
+    if subscriber is not None and subscriber.confirmed_at is not None:
+        # A stranger must not be able to change a confirmed subscription by knowing the address.
+        return subscriber, True
+    if subscriber is None:
+        subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
+        session.add(subscriber)
+        session.flush()
+    set_preferences(session, subscriber, wanted)
+    return subscriber, False
+
+
+def set_preferences(session: Session, subscriber: Subscriber, wanted: Preferences) -> None:
+    """Replace a subscriber's frequency and topics; do not commit."""
+    wanted = validate_preferences(session, wanted)
+    subscriber.frequency = wanted.frequency
+    subscriber.everything = wanted.everything
+    session.add(subscriber)
+    session.execute(
+        delete(SubscriptionTopic).where(col(SubscriptionTopic.subscriber_id) == subscriber.id)
+    )
+    for kind, refs in (("item", wanted.items), ("treaty", wanted.treaties)):
+        for ref in refs:
+            session.add(SubscriptionTopic(subscriber_id=subscriber.id, kind=kind, ref=ref))
+    session.flush()
+
+
+def preferences_of(session: Session, subscriber: Subscriber) -> Preferences:
+    """Return a subscriber's current preferences."""
+    topics = session.exec(
+        select(SubscriptionTopic).where(SubscriptionTopic.subscriber_id == subscriber.id)
+    ).all()
+    return Preferences(
+        subscriber.frequency,
+        subscriber.everything,
+        tuple(sorted(t.ref for t in topics if t.kind == "item")),
+        tuple(sorted(t.ref for t in topics if t.kind == "treaty")),
+    )
+
+
+def confirm_subscriber(session: Session, subscriber: Subscriber, *, now: datetime) -> None:
+    """Confirm the address; mail starts with changes after this moment."""
+    if subscriber.confirmed_at is not None:
+        return
+    subscriber.confirmed_at = now
+    subscriber.last_event_id = session.exec(select(func.max(Event.id))).one() or 0
+    session.add(subscriber)
+
+
+def delete_subscriber(session: Session, subscriber: Subscriber) -> None:
+    """Forget a subscriber: topics, mail not yet sent, mail sent, and the address."""
+    session.execute(
+        delete(SubscriptionTopic).where(col(SubscriptionTopic.subscriber_id) == subscriber.id)
+    )
+    session.execute(
+        delete(OutboxMessage).where(
+            (col(OutboxMessage.subscriber_id) == subscriber.id)
+            | (col(OutboxMessage.recipient) == subscriber.email)
+        )
+    )
+    session.delete(subscriber)
+    session.flush()
+
+
+def expire_unconfirmed(session: Session, *, now: datetime, max_age: timedelta) -> int:
+    """Delete subscriptions never confirmed within ``max_age``; return how many."""
+    stale = session.exec(
+        select(Subscriber).where(
+            col(Subscriber.confirmed_at).is_(None), col(Subscriber.created_at) < now - max_age
+        )
+    ).all()
+    for subscriber in stale:
+        delete_subscriber(session, subscriber)
+    return len(stale)
+
+
+def subscriber_from_token(
+    session: Session,
+    secret_key: str,
+    token: str,
+    *,
+    purpose: str,
+    max_age_seconds: int | None = None,
+) -> Subscriber:
+    """Return the subscriber a link's token names, or raise TokenError."""
+    subscriber_id, fingerprint = read_token(
+        secret_key, token, purpose=purpose, max_age_seconds=max_age_seconds
+    )
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        raise SubscriptionGone("This subscription no longer exists.")
+    # The fingerprint stops a token from acting on a later subscriber that reuses the id.
+    if not token_matches(fingerprint, subscriber.email):
+        raise TokenError("This link is not valid for this subscription.")
+    return subscriber
+
+
+def stored_data(session: Session, subscriber: Subscriber) -> dict[str, object]:
+    """Return everything stored about a subscriber, for them to see."""
+    wanted = preferences_of(session, subscriber)
+    messages = session.exec(
+        select(OutboxMessage).where(OutboxMessage.recipient == subscriber.email)
+    ).all()
+    return {
+        "email": subscriber.email,
+        "subscribed_at": subscriber.created_at,
+        "confirmed_at": subscriber.confirmed_at,
+        "frequency": FREQUENCIES[subscriber.frequency],
+        "everything": subscriber.everything,
+        "items": wanted.items,
+        "treaties": wanted.treaties,
+        "emails_stored": len(messages),
+        "last_event_mailed": subscriber.last_event_id,
+        "hard_bounces": subscriber.hard_failures,
+    }

@@ -1,0 +1,35 @@
+"""Every table model, one module per domain, re-exported here: ``from tracker.models import Item``.
+
+No ``from __future__ import annotations`` in these modules: it breaks SQLModel relationships.
+"""
+
+from tracker.models.events import Cursor, Event
+from tracker.models.items import Document, Item, ItemReview, StatusChange
+from tracker.models.jobs import JobRun, SchedulerLease
+from tracker.models.mail import OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
+from tracker.models.sources import RawResponse, SourceStatus
+from tracker.models.treaties import DeadlineNotice, ItemTreaty, Treaty, TreatyStateChange
+from tracker.models.users import LoginAttempt, User
+
+__all__ = [
+    "Cursor",
+    "DeadlineNotice",
+    "Document",
+    "Event",
+    "Item",
+    "ItemReview",
+    "ItemTreaty",
+    "JobRun",
+    "LoginAttempt",
+    "OutboxMessage",
+    "RawResponse",
+    "SchedulerLease",
+    "SourceStatus",
+    "StatusChange",
+    "SubscribeAttempt",
+    "Subscriber",
+    "SubscriptionTopic",
+    "Treaty",
+    "TreatyStateChange",
+    "User",
+]

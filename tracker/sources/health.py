@@ -1,0 +1,91 @@
+"""How each source's checks went: one row per source, and the failing/recovered events.
+
+The one writer of a source's health and validators: ``record_check_success`` and
+``record_check_failure``.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from tracker.events import append_event
+from tracker.models import JobRun, SourceStatus
+
+TREATY_OFFICE = "treaty_office"
+SOURCE_LABELS = {TREATY_OFFICE: "Council of Europe Treaty Office (charts of signatures)"}
+
+
+def source_status(session: Session, name: str) -> SourceStatus:
+    """Return the source's row, created empty on first use."""
+    status = session.get(SourceStatus, name)
+    if status is None:
+        status = SourceStatus(name=name)
+        session.add(status)
+    return status
+
+
+def record_check_success(
+    session: Session, name: str, *, now: datetime, actor: str, validators: dict | None = None
+) -> None:
+    """Record a successful check (and its validators); announce a recovery once if it failed."""
+    status = source_status(session, name)
+    if status.failing:
+        append_event(
+            session,
+            kind="source_recovered",
+            summary=f"{SOURCE_LABELS.get(name, name)} works again after "
+            f"{status.consecutive_failures} failed checks in a row",
+            actor=actor,
+            now=now,
+            payload={"source": name, "failures": status.consecutive_failures},
+        )
+    status.failing = False
+    status.consecutive_failures = 0
+    status.last_checked_at = status.last_success_at = now
+    if validators is not None:
+        status.validators = dict(validators)
+    session.add(status)
+    session.flush()
+
+
+def record_check_failure(
+    session: Session, name: str, *, error: str, now: datetime, threshold: int, actor: str
+) -> None:
+    """Record a failed check; announce "source failing" once when the threshold is reached."""
+    status = source_status(session, name)
+    status.consecutive_failures += 1
+    status.last_checked_at = status.last_error_at = now
+    status.last_error = error
+    if status.consecutive_failures >= threshold and not status.failing:
+        status.failing = True
+        append_event(
+            session,
+            kind="source_failing",
+            summary=f"{SOURCE_LABELS.get(name, name)} failed {status.consecutive_failures}"
+            f" checks in a row: {error}",
+            actor=actor,
+            now=now,
+            payload={"source": name, "failures": status.consecutive_failures, "error": error},
+        )
+    session.add(status)
+    session.flush()
+
+
+def all_source_statuses(session: Session) -> list[SourceStatus]:
+    """Return every source's row, with a blank one for sources never checked."""
+    found = {s.name: s for s in session.exec(select(SourceStatus))}
+    return [found.get(name) or SourceStatus(name=name) for name in SOURCE_LABELS] + [
+        s for name, s in found.items() if name not in SOURCE_LABELS
+    ]
+
+
+def next_check_due(status: SourceStatus, interval_minutes: int) -> datetime | None:
+    """Return when the next check is due: the last check plus the poll interval."""
+    if status.last_checked_at is None:
+        return None
+    return status.last_checked_at + timedelta(minutes=interval_minutes)
+
+
+def recent_job_runs(session: Session, *, limit: int = 20) -> list[JobRun]:
+    """Return the latest job runs, newest first."""
+    return list(session.exec(select(JobRun).order_by(col(JobRun.id).desc()).limit(limit)))

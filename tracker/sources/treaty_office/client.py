@@ -1,0 +1,216 @@
+"""A client of the Treaty Office JSON service for one country."""
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlencode, urlsplit
+
+from tracker.treaties.states import derive_treaty_state
+
+from . import http
+from .errors import ChallengePageError, SourceError, SourceHttpError, TokenRefusedError
+from .http import FetchResult
+from .page_shell import ApiSettings, is_challenge_page, read_api_settings
+from .policy import HttpPolicy, Validators
+from .signatures import CountryRecord, parse_signatures
+
+logger = logging.getLogger(__name__)
+
+PAGE_URL = "https://www.coe.int/en/web/conventions/full-list"
+API_URL = "https://conventions-ws.coe.int/WS_LFRConventions/"
+#: The public key the page shell has set since 2022; used when the page cannot be read.
+DEFAULT_TOKEN = "hfghhgp2q5vgwg1hbn532kw71zgtww7e"
+REFUSED_STATUSES = (401, 403)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One poll of one treaty: the raw answer, the country's record and its derived state.
+
+    ``record`` and ``state`` are None when the source answered 304 Not Modified.
+    """
+
+    fetch: FetchResult
+    record: CountryRecord | None
+    state: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        """Tell whether the source said the chart has not changed."""
+        return self.fetch.not_modified
+
+
+def format_treaty_number(treaty_number: int) -> str:
+    """Return the treaty number as the service expects it: at least three digits."""
+    if isinstance(treaty_number, bool) or not isinstance(treaty_number, int) or treaty_number < 1:
+        raise ValueError(f"not a treaty number: {treaty_number!r}")
+    return f"{treaty_number:03d}"
+
+
+class TreatyOfficeClient:
+    """Read the charts of signatures and ratifications for one country."""
+
+    def __init__(
+        self,
+        page_url: str = PAGE_URL,
+        api_url: str = API_URL,
+        token: str = DEFAULT_TOKEN,
+        *,
+        country: str = "KAZ",
+        user_agent: str,
+        timeout_seconds: float = 20.0,
+        policy: HttpPolicy | None = None,
+        language: str = "ENG",
+        read_page_on_start: bool = True,
+        validators: Validators | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = http.utc_now,
+    ) -> None:
+        if not user_agent:
+            raise ValueError("a User-Agent naming the application and a contact is required")
+        self.page_url = page_url
+        self.country = country.strip().upper()
+        self.language = language
+        self.policy = policy or HttpPolicy()
+        self.validators: Validators = {} if validators is None else validators
+        self.settings = ApiSettings(api_url=api_url, token=token)
+        self.settings_source = "configured"
+        self._started = not read_page_on_start
+        self._sleep = sleep
+        self._clock = clock
+        api_host = urlsplit(self.settings.api_url).hostname
+        self._http = http.build_client(
+            user_agent=user_agent,
+            timeout_seconds=timeout_seconds,
+            legacy_tls_hosts=[api_host] if api_host else [],
+        )
+
+    def __enter__(self) -> "TreatyOfficeClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._http.close()
+
+    def start(self) -> None:
+        """Read the API URL and token from the page shell once; keep the configured ones if not."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            self.read_settings_from_page()
+        except SourceError as exc:
+            logger.warning("using the configured API URL and token: %s", exc)
+
+    def read_settings_from_page(self) -> ApiSettings:
+        """Fetch the page shell and adopt the API URL and token it sets."""
+        try:
+            result = self._get(self.page_url, follow_redirects=True)
+        except SourceHttpError as exc:
+            if is_challenge_page(exc.body) or exc.headers.get("cf-mitigated") == "challenge":
+                raise self._challenge(self.page_url, exc.status_code) from exc
+            raise
+        if is_challenge_page(result.body):
+            raise self._challenge(self.page_url, result.status_code)
+        settings = read_api_settings(result.body)
+        if settings.api_url != self.settings.api_url:
+            logger.info(
+                "the page shell moves the API from %s to %s",
+                self.settings.api_url,
+                settings.api_url,
+            )
+        self.settings = settings
+        self.settings_source = "page"
+        return settings
+
+    def signatures_url(self, treaty_number: int) -> str:
+        """Return the URL of the treaty's chart of signatures and ratifications."""
+        query = urlencode({"numSTE": format_treaty_number(treaty_number), "langue": self.language})
+        return f"{self.settings.api_url}api/signatures?{query}"
+
+    def fetch_signatures(self, treaty_number: int) -> FetchResult:
+        """Fetch the treaty's chart, reading a new token from the page shell once if refused."""
+        self.start()
+        try:
+            return self._get_signatures(treaty_number)
+        except SourceHttpError as exc:
+            if exc.status_code not in REFUSED_STATUSES:
+                raise
+            refused = exc
+        logger.info("the API refused the token (%s); reading the page shell", refused.status_code)
+        try:
+            self.read_settings_from_page()
+        except SourceError as exc:
+            raise TokenRefusedError(
+                f"the Treaty Office API refused the token ({refused.status_code}) and no new token"
+                f" could be read from {self.page_url}: {exc}",
+                url=refused.url,
+            ) from exc
+        try:
+            return self._get_signatures(treaty_number)
+        except SourceHttpError as exc:
+            if exc.status_code not in REFUSED_STATUSES:
+                raise
+            raise TokenRefusedError(
+                f"the Treaty Office API refused the token ({exc.status_code}), also the one"
+                f" read afresh from {self.page_url}",
+                url=exc.url,
+            ) from exc
+
+    def observe(self, treaty_number: int, *, today: date | None = None) -> Observation:
+        """Fetch and parse the treaty's chart and derive the country's state."""
+        result = self.fetch_signatures(treaty_number)
+        if result.not_modified:
+            return Observation(fetch=result, record=None, state=None)
+        try:
+            record = parse_signatures(
+                result.body, treaty_number=treaty_number, country_code=self.country
+            )
+        except SourceError as exc:
+            raise type(exc)(f"{result.url}: {exc.message}", url=result.url) from exc
+        today = today or result.fetched_at.date()
+        state = derive_treaty_state(record, today=today)
+        return Observation(fetch=result, record=record, state=state)
+
+    def _get_signatures(self, treaty_number: int) -> FetchResult:
+        url = self.signatures_url(treaty_number)
+        try:
+            result = self._get(url, headers={"token": self.settings.token}, conditional=True)
+        except SourceHttpError as exc:
+            if exc.status_code == 403 and is_challenge_page(exc.body):
+                raise self._challenge(url, exc.status_code) from exc
+            raise
+        if result.body.lstrip()[:1] == b"<" and is_challenge_page(result.body):
+            raise self._challenge(url, result.status_code)
+        return result
+
+    def _get(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        conditional: bool = False,
+        follow_redirects: bool = False,
+    ) -> FetchResult:
+        return http.fetch(
+            self._http,
+            url,
+            policy=self.policy,
+            headers=headers,
+            validators=self.validators if conditional else None,
+            follow_redirects=follow_redirects,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
+
+    @staticmethod
+    def _challenge(url: str, status_code: int) -> ChallengePageError:
+        return ChallengePageError(
+            f"{url} answered {status_code} with a Cloudflare challenge page instead of content",
+            url=url,
+        )
