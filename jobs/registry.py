@@ -83,10 +83,6 @@ def _hourly(_settings: Settings, _now: datetime, _last: datetime | None) -> Base
     return CronTrigger(minute=5, timezone=UTC)
 
 
-def _every_minute(_settings: Settings, now: datetime, _last: datetime | None) -> BaseTrigger:
-    return IntervalTrigger(minutes=1, start_date=now + timedelta(minutes=1), timezone=UTC)
-
-
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         id="poll-treaties",

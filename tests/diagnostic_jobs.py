@@ -4,9 +4,17 @@ Scheduler processes started by the tests import it through ``TRACKER_EXTRA_JOBS`
 """
 
 import time
+from datetime import UTC, datetime
+
+from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.context import JobContext
-from jobs.registry import JobSpec, _every_minute, register_jobs
+from jobs.registry import JobSpec, register_jobs
+
+
+def every_minute(_settings, now: datetime, _last: datetime | None) -> IntervalTrigger:
+    """Fire every minute from ``now`` (the diagnostic jobs' trigger)."""
+    return IntervalTrigger(minutes=1, start_date=now, timezone=UTC)
 
 
 def heartbeat(ctx: JobContext) -> dict[str, int]:
@@ -25,7 +33,7 @@ register_jobs(
         id="heartbeat",
         target="tests.diagnostic_jobs:heartbeat",
         description="Record that the scheduler ran a job (diagnostics)",
-        make_trigger=_every_minute,
+        make_trigger=every_minute,
         misfire_grace_seconds=30,
         scheduled=False,
     ),
@@ -33,7 +41,7 @@ register_jobs(
         id="sleep",
         target="tests.diagnostic_jobs:sleep",
         description="Sleep a few seconds, to test shutdown during a run (diagnostics)",
-        make_trigger=_every_minute,
+        make_trigger=every_minute,
         misfire_grace_seconds=30,
         scheduled=False,
     ),

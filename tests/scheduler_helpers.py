@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from jobs.context import JobContext
 from jobs.registry import JobSpec
 from tests.conftest import TEST_SECRET
+from tests.diagnostic_jobs import every_minute
 from tracker.config import Settings, load_settings
 from tracker.models import JobRun
 
@@ -47,9 +48,9 @@ def explode(ctx: JobContext) -> dict[str, int]:
 TEST_TABLE = {
     spec.id: spec
     for spec in (
-        JobSpec("count", "tests.scheduler_helpers:count_documents", "count", None, 60),
-        JobSpec("explode", "tests.scheduler_helpers:explode", "explode", None, 60),
-        JobSpec("missing", "jobs.not_written_yet:run", "missing", None, 60),
+        JobSpec("count", "tests.scheduler_helpers:count_documents", "count", every_minute, 60),
+        JobSpec("explode", "tests.scheduler_helpers:explode", "explode", every_minute, 60),
+        JobSpec("missing", "jobs.not_written_yet:run", "missing", every_minute, 60),
     )
 }
 
