@@ -81,9 +81,10 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     assert response.status_code == 302 and response.headers["Location"] == "/items/9.2.1"
     html = client.get("/items/9.2.1").get_data(as_text=True)
     assert "Bill No. 12 tabled" in html and "https://parlam.kz/bill/12" in html
-    assert "monitor@example.org" in html
+    # Monitors are shown by their public name; the address is for admins only.
+    assert "Monitor 1" in html and "monitor@example.org" not in html
     feed = client.get("/changes").get_data(as_text=True)
-    assert "§9.2.1: Not assessed → In progress" in feed
+    assert "§9.2.1: Not assessed → In progress" in feed and "by Monitor 1" in feed
     item = client.get("/api/v1/items/9.2.1").get_json()
     assert item["status"] == "in_progress" and item["parent"] == "9.2"
     assert item["history"][0] | {"changed_at": None, "id": None, "event_id": None} == {
@@ -92,13 +93,19 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
         "from": "not_assessed",
         "to": "in_progress",
         "changed_at": None,
-        "by": "monitor@example.org",
+        "by": "Monitor 1",
         "note": "Bill No. 12 tabled",
         "evidence_url": "https://parlam.kz/bill/12",
     }
     atom = client.get("/changes.atom")
     assert atom.headers["Content-Type"].startswith("application/atom+xml")
     assert "Bill No. 12 tabled" in atom.get_data(as_text=True)
+    assert "<name>Monitor 1</name>" in atom.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    events = client.get("/api/v1/events").get_json()["events"]
+    assert [e["actor"] for e in events if e["kind"] == "item_status_changed"] == ["Monitor 1"]
+    for page in ("/items/9.2.1", "/changes", "/changes.atom", "/api/v1/events", "/"):
+        assert "monitor@example.org" not in client.get(page).get_data(as_text=True), page
 
 
 @pytest.mark.parametrize(
@@ -154,7 +161,7 @@ def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, c
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "was changed by someone else" in html
-    assert "First note" in html and "first@example.org" in html
+    assert "First note" in html and "by Monitor 1" in html and "first@example.org" not in html
     assert "My second note" in html
     # The form now carries the version the monitor has seen: resubmitting records the change.
     version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)

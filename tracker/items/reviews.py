@@ -74,6 +74,7 @@ def _resolution_event(session, review, item, resolution, note, actor, now) -> in
         summary=f"§{item.number}: suggested status “{status_label(review.suggested_status)}”"
         f" {resolution}; status stays “{status_label(item.status)}”",
         actor=actor.label,
+        user_id=actor.user_id,
         now=now,
         item_id=item.id,
         payload={"item": item.number, "review": review.id, "note": note},
@@ -85,6 +86,7 @@ def _resolve(session, review, resolution, actor, now, event_id) -> None:
     review.resolution = resolution
     review.resolved_at = now
     review.resolved_by = actor.label
+    review.resolved_by_user_id = actor.user_id
     review.resolution_event_id = event_id
     session.add(review)
     session.flush()

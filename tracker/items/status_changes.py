@@ -33,7 +33,11 @@ class StaleItemError(StatusChangeError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: a logged-in user, or a named job."""
+    """Who makes a change: a logged-in user, or a named job.
+
+    A user is stored by id and shown by the current display name; ``label`` is the name at the
+    time of the change (never the address), kept for rows whose user is gone.
+    """
 
     label: str
     user_id: int | None = None
@@ -41,7 +45,7 @@ class Actor:
     @classmethod
     def for_user(cls, user: User) -> "Actor":
         """Return the actor for a logged-in user."""
-        return cls(label=user.email, user_id=user.id)
+        return cls(label=user.display_name, user_id=user.id)
 
 
 def validate_evidence_url(url: str | None) -> str | None:
@@ -105,6 +109,7 @@ def record_status_change(
         kind="item_status_changed",
         summary=summary,
         actor=actor.label,
+        user_id=actor.user_id,
         now=now,
         item_id=item.id,
         payload={

@@ -6,9 +6,9 @@ from sqlmodel import col, select
 from tracker.db import get_session
 from tracker.mail.outbox import outbox_counts, outbox_page
 from tracker.models import User
-from tracker.users import UserError, create_user, set_active
-from tracker.web.forms import AddUserForm, ConfirmForm
-from tracker.web.security import login_required
+from tracker.users import UserError, create_user, rename_user, set_active
+from tracker.web.forms import AddUserForm, ConfirmForm, DisplayNameForm
+from tracker.web.security import MAX_ID, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,13 +40,17 @@ def add_user():
     db = get_session()
     try:
         user = create_user(
-            db, email=form.email.data, password=form.password.data, role=form.role.data
+            db,
+            email=form.email.data,
+            password=form.password.data,
+            role=form.role.data,
+            display_name=form.display_name.data or None,
         )
     except UserError as invalid:
         db.rollback()
         return _render_users(form, status=400, error=str(invalid))
     db.commit()
-    flash(f"Added {user.email} as {user.role}.")
+    flash(f"Added {user.email} as {user.role}, shown as “{user.display_name}”.")
     return redirect(url_for("admin.users"))
 
 
@@ -56,7 +60,7 @@ def toggle_active(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = get_session()
-    user = db.get(User, user_id)
+    user = db.get(User, user_id) if user_id <= MAX_ID else None
     if user is None:
         abort(404)
     if user.id == g.user.id:
@@ -65,6 +69,26 @@ def toggle_active(user_id: int):
     set_active(db, user, active=not user.is_active)
     db.commit()
     flash(f"{user.email} is now {'enabled' if user.is_active else 'disabled'}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/name")
+@login_required(role="admin")
+def rename(user_id: int):
+    form = DisplayNameForm()
+    db = get_session()
+    user = db.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return _render_users(AddUserForm(), status=400, error="Enter a public name.")
+    try:
+        rename_user(db, user, form.display_name.data)
+    except UserError as invalid:
+        db.rollback()
+        return _render_users(AddUserForm(), status=400, error=str(invalid))
+    db.commit()
+    flash(f"{user.email} is now shown as “{user.display_name}”.")
     return redirect(url_for("admin.users"))
 
 

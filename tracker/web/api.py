@@ -7,6 +7,7 @@ from tracker.events import events_after
 from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
 from tracker.models import Event, Item, StatusChange
+from tracker.web.names import public_actor
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -41,7 +42,7 @@ def change_json(change: StatusChange) -> dict:
         "from": change.from_status,
         "to": change.to_status,
         "changed_at": _iso(change.changed_at),
-        "by": change.actor,
+        "by": public_actor(change),
         "note": change.note,
         "evidence_url": change.evidence_url,
     }
@@ -53,7 +54,7 @@ def event_json(event: Event) -> dict:
         "id": event.id,
         "kind": event.kind,
         "occurred_at": _iso(event.occurred_at),
-        "actor": event.actor,
+        "actor": public_actor(event),
         "summary": event.summary,
         "item": event.payload.get("item"),
         "data": event.payload,

@@ -1,8 +1,10 @@
 """CSRF protection, security headers, the logged-in user and role checks."""
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
@@ -11,6 +13,11 @@ from tracker.db import get_session
 from tracker.models import User
 
 csrf = CSRFProtect()
+
+# The largest id the databases hold (PostgreSQL integer); anything above is no record.
+MAX_ID = 2**31 - 1
+# Controls (a browser strips TAB/CR/LF from URLs), spaces and backslashes never make a local path.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\\\]")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -31,11 +38,21 @@ def _load_user() -> None:
     user_id = session.get("user_id")
     if user_id is None:
         return
+    if not isinstance(user_id, int) or not 0 < user_id <= MAX_ID:
+        session.clear()
+        return
     user = get_session().get(User, user_id)
-    if user is None or not user.is_active:
+    # A session from before a logout, a password change or disabling has an older generation.
+    if user is None or not user.is_active or session.get("gen") != user.session_generation:
         session.clear()
         return
     g.user = user
+
+
+def remember_generation(flask_session, user: User) -> None:
+    """Tie a session to the user's current generation, so revoking ends it."""
+    flask_session["user_id"] = user.id
+    flask_session["gen"] = user.session_generation
 
 
 def _security_headers(response):
@@ -67,6 +84,12 @@ def login_required(role: str = "monitor") -> Callable:
 
 def safe_next(target: str | None) -> str | None:
     """Return ``target`` if it is a path on this site, else None."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not target or len(target) > 2000 or _UNSAFE_IN_NEXT.search(target):
+        return None
+    # Browsers drop tabs and newlines and read "\\" as "/": "/\t/evil" and "/\\evil" go off-site.
+    if not target.startswith("/") or target[1:2] in ("/", "\\"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
         return None
     return target
