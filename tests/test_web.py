@@ -181,22 +181,42 @@ def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, c
 
 
 @pytest.mark.postgres
-def test_login_failure_throttling_and_next_validation(client, make_user):
+def test_failed_logins_slow_the_account_down_but_never_lock_the_owner_out(client, make_user):
+    from datetime import timedelta
+
+    from tracker import clock
+
     make_user()
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    for _ in range(5):
-        bad = client.post(
-            "/login",
-            data={"email": "monitor@example.org", "password": "wrong", "csrf_token": token},
-        )
-        assert bad.status_code == 401
-    throttled = client.post(
-        "/login", data={"email": "monitor@example.org", "password": PASSWORD, "csrf_token": token}
-    )
+
+    def attempt(password: str, at):
+        with clock.frozen_at(at):
+            return client.post(
+                "/login",
+                data={"email": "monitor@example.org", "password": password, "csrf_token": token},
+            )
+
+    start = clock.now()
+    for n in range(5):
+        assert attempt("wrong", start + timedelta(seconds=n)).status_code == 401
+    # After the 5 free failures each wait doubles: 1 s, then 2 s after the sixth failure.
+    throttled = attempt(PASSWORD, start + timedelta(seconds=4.5))
     assert throttled.status_code == 429 and "Too many failed attempts" in throttled.get_data(
         as_text=True
     )
-    assert int(throttled.headers["Retry-After"]) > 0
+    assert throttled.headers["Retry-After"] == "1"
+    assert attempt("wrong", start + timedelta(seconds=5)).status_code == 401
+    assert attempt(PASSWORD, start + timedelta(seconds=6.5)).status_code == 429
+    # The owner, waiting out the (short) delay, gets in even though the attacker kept trying.
+    assert attempt(PASSWORD, start + timedelta(seconds=7)).status_code == 302
+
+
+def test_the_login_delay_grows_and_is_capped():
+    from tracker.users import MAX_LOGIN_DELAY_SECONDS, account_delay
+
+    delays = [account_delay(n, free=5).total_seconds() for n in range(4, 14)]
+    assert delays == [0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert MAX_LOGIN_DELAY_SECONDS == 60
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
