@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from tracker.models import Document, Item
+from tracker.texts.chapeaux import without_article
 from tracker.texts.comparison import classify_difference
 from tracker.texts.parsing import Paragraph, parse_paragraphs
 from tracker.treaties.seeding import seed_treaties
@@ -116,7 +117,7 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
                 text=paragraph.text,
                 draft_text=draft_text,
                 difference=classify_difference(paragraph.text, draft_text),
-                addressee=paragraph.addressee,
+                addressee=without_article(paragraph.addressee),
                 verb=paragraph.verb,
             )
             session.add(item)
