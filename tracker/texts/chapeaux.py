@@ -1,6 +1,8 @@
 """Find who a unit is addressed to: the nearest chapeau that names an addressee.
 
-A chapeau is a unit that ends with a colon and introduces its sub-units: "The Assembly
+A unit names an addressee when it starts with the Assembly's call ("The Assembly urges the
+authorities to ..."); a chapeau is such a unit that ends with a colon and introduces its
+sub-units: "The Assembly
 calls on the authorities of Kazakhstan to:", "The Assembly recommends that the Committee of
 Ministers:". Its addressee is written as in the text ("the authorities of Kazakhstan") and
 holds for every unit below it. "The Assembly therefore:" names nobody, so each sub-unit
@@ -17,14 +19,20 @@ _VERBS = (
     "asks", "requests", "instructs", "resolves", "decides", "agrees", "exhorts", "insists",
 )  # fmt: skip
 _VERB_RE = "|".join(v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True))
-_SUBJECT = r"(?:[^,:;]{1,80},\s*)?the\s+(?:parliamentary\s+)?assembly\b\s*,?\s*"
+_SUBJECT = r"(?:[^,:;]{1,80},\s*)?(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
 _ADVERBS = (
     r"(?:(?:therefore|also|further|furthermore|thus|accordingly|consequently|strongly"
     r"|firmly|again|once\s+again|hereby|in\s+particular|moreover|finally)\b\s*,?\s*)*"
 )
 _CHAPEAU = re.compile(
     rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*(?:that\s+)?"
-    r"(?P<addressee>[^:;]*?)\s*(?:\bto\b[^:;]*)?:$",
+    r"(?P<addressee>[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$",
+    re.IGNORECASE,
+)
+# "recommends that the Committee of Ministers invite the European Union" names it without "to".
+_RECOMMENDATION = re.compile(
+    rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>recommends)\s+that\s+"
+    r"(?P<addressee>(?:the\s+)?committee\s+of\s+ministers)\b(?P<end>.*)$",
     re.IGNORECASE,
 )
 _BARE_CHAPEAU = re.compile(rf"^{_SUBJECT}{_ADVERBS}:$", re.IGNORECASE)
@@ -48,11 +56,16 @@ def scope_of(text: str, inherited: Scope | None) -> Scope:
     scope = inherited or Scope()
     if _BARE_CHAPEAU.match(text):
         return Scope()
-    chapeau = _CHAPEAU.match(text)
+    chapeau = _CHAPEAU.match(text) or _RECOMMENDATION.match(text)
+    if chapeau is None and text.endswith(":"):
+        # "The Assembly is concerned about X. It therefore calls on the authorities to:"
+        last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]
+        chapeau = _CHAPEAU.match(last_sentence) if last_sentence != text else None
     if chapeau and (chapeau["subject"] or (scope.open_to_verbs and scope.addressee is None)):
-        return Scope(
-            _addressee(chapeau["addressee"]), " ".join(chapeau["verb"].lower().split()), False
-        )
+        addressee = _addressee(chapeau["addressee"])
+        if addressee is None and not chapeau["end"].endswith(":"):
+            return scope  # "The Assembly decides to remain seized of the matter."
+        return Scope(addressee, " ".join(chapeau["verb"].lower().split()), False)
     return scope
 
 

@@ -70,6 +70,7 @@ class TitleLine:
     year: str
     rest: str
     line: str
+    mark: str | None  # a note mark printed as a plain digit: "Resolution 2616 (2025)1"
 
 
 def read_title_line(line: str) -> TitleLine | None:
@@ -77,11 +78,14 @@ def read_title_line(line: str) -> TitleLine | None:
     match = TITLE_LINE.match(line)
     if match is None:
         return None
-    rest = re.sub(r"^\s*(?:\(\d{1,2}\)|\d{1,2}(?=\s|$))", "", match["rest"])
+    glued = re.match(r"^\s*(?:\((\d{1,2})\)|(\d{1,2})(?=\s|$))", match["rest"])
+    mark = (glued.group(1) or glued.group(2)) if glued else None
+    rest = match["rest"][glued.end() :] if glued else match["rest"]
     rest = re.sub(r"(?i)\bprovisional\s+(?:version|edition)\b", "", rest).strip(" -–—|")
     if len(rest) > 200 or re.search(r"[.;]$", rest):
         return None  # a sentence that starts with "Resolution 1526 (2006) ..."
-    return TitleLine(match["kind"].lower(), match["number"], match["year"], rest, line.strip())
+    kind = match["kind"].lower()
+    return TitleLine(kind, match["number"], match["year"], rest, line.strip(), mark)
 
 
 def is_header(line: str) -> bool:
@@ -89,11 +93,12 @@ def is_header(line: str) -> bool:
     return bool(HEADER.match(line))
 
 
-def is_page_residue(line: str, *, title_line: str | None) -> bool:
+def is_page_residue(line: str, *, title_line: TitleLine | None) -> bool:
     """Say whether a line is a page number, footer or running title of a PDF page."""
     if PAGE_RESIDUE.match(line):
         return True
-    return title_line is not None and " ".join(line.split()) == title_line
+    again = read_title_line(line) if title_line is not None else None
+    return bool(again and again.number == title_line.number and not again.rest)
 
 
 def strip_open_toggle(line: str) -> tuple[str, str]:

@@ -9,10 +9,13 @@ wrapped line that happens to start with "2 October" or "71.3 %" stays text.
 import re
 from dataclasses import dataclass
 
-# "3.1. text", "3.1 text", "3.The", "1 The", "9\.1\." (Markdown escape), "1." alone on a line.
-_DECIMAL = re.compile(r"^(\d{1,4}(?:\\?\.\d{1,3})*)(\\?\.)?(?:\s+|$|(?=[A-Z“\"‘«(]))")
+# "3.1. text", "3.1 text", "3.The", "3.1.develop", "1 The", "9\.1\." (Markdown escape), "1."
+# alone on a line.
+_DECIMAL = re.compile(
+    r"^(\d{1,4}(?:\\?\.\d{1,3})*)(?:(\\?\.)(?=[a-z]{3})|(\\?\.)?(?:\s+|$|(?=[A-Z“\"‘«(])))"
+)
 # "a.", "a)", "(a)", "ii.", "(iv)"; "i.e." does not match because a space must follow.
-_LIST_ITEM = re.compile(r"^(?:\(([a-z]{1,5})\)|([a-z]{1,5})[.)])(?:\s+|$)")
+_LIST_ITEM = re.compile(r"^(?:\(([a-z]{1,5})\)|([a-z]{1,5})[.)])(?:\s+|$|(?=[A-Za-z“\"‘«]{3}))")
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _MONTHS = (
@@ -41,7 +44,7 @@ def read_marker(line: str) -> Marker | None:
     if match := _DECIMAL.match(line):
         value = ".".join(str(int(part)) for part in re.split(r"\\?\.", match.group(1)))
         rest = line[match.end() :]
-        dotted = bool(match.group(2))
+        dotted = bool(match.group(2) or match.group(3))
         if not dotted and not _plausible_undotted(value, rest):
             return None
         if any(len(part) > 3 for part in value.split(".")):

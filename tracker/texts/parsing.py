@@ -66,14 +66,29 @@ def _units(reader: Reader) -> list[Paragraph]:
     """Turn the raw units into paragraphs with parents, clean text and addressees."""
     paragraphs = []
     scopes: dict[str, Scope] = {}
+    referred = {mark for mark, _ in reader.notes.references}
+    # PDF text prints a note's reference as a plain digit glued to the word before it.
+    glued = [n.mark for n in reader.notes.notes if n.mark.isdigit() and n.mark not in referred]
     for position, raw in enumerate(reader.units):
         number = render(raw.path)
         parent = render(raw.path[:-1]) or None
         body = clean_text(REF.sub("", " ".join(raw.lines)))
+        for mark in list(glued):
+            body, found = _glued_mark(mark).subn("", body, count=1)
+            if found:
+                glued.remove(mark)
+                reader.notes.refer(mark)
         scope = scope_of(body, scopes.get(parent) if parent else None)
         scopes[number] = scope
         paragraphs.append(Paragraph(number, parent, body, scope.addressee, scope.verb, position))
     return paragraphs
+
+
+def _glued_mark(mark: str) -> re.Pattern:
+    """Return the pattern of a note mark glued to a word: "(2006)2 on", "stability.3"."""
+    return re.compile(
+        rf"(?:(?<=[a-z]{{3}})|(?<=[a-z]{{2}}[.,;:])|(?<=[)\]”’\"])){mark}(?=[\s.,;:)]|$)"
+    )
 
 
 def _select(text: str, *, start_after: str | None, stop_before: str | None) -> tuple[int, str]:

@@ -67,7 +67,7 @@ class Reader:
             self.refer(line[len(NOTE) :])
             self.note = self.notes.start(line[len(NOTE) :])
             return None
-        if self.units and hdr.is_page_residue(bare, title_line=self._title_text()):
+        if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
             self.headers.append(bare)
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
@@ -85,9 +85,14 @@ class Reader:
 
     def read_preamble(self, line: str, bare: str) -> bool:
         """Take a line before the first unit that is the title line, a header or the title."""
+        if self.note is not None:
+            return False  # a website note's text, whatever it says
         if self.title_line is None and (title := hdr.read_title_line(bare)):
             self.title_line = title
+            self.headers.append(bare)
             self.title_lines = [title.rest] if title.rest else []
+            if title.mark:
+                self.refer(title.mark)
             for mark in REF.findall(line):
                 self.refer(mark)
             return True
@@ -98,7 +103,7 @@ class Reader:
             self.title_done = self.title_done or bool(self.title_lines)
             self.at_break = True
             return True
-        if self.note is not None or line.startswith(REF_OPEN) or read_marker(line):
+        if line.startswith(REF_OPEN) or read_marker(line):
             return False
         if not self.title_done:
             self.title_lines.append(line)
@@ -113,15 +118,17 @@ class Reader:
         new_path = follow(path, marker)
         top_level = marker.kind == DECIMAL and "." not in marker.value
         pending = top_level and self.notes.is_pending(marker.value)
-        looks_like_note = bool(FOOTNOTE_OPENER.match(marker.rest))
+        # A note text among notes, or one that reads like a note ("See Doc. 16245").
+        looks_like_note = self.note is not None or bool(FOOTNOTE_OPENER.match(marker.rest))
         if new_path is not None and not (pending and looks_like_note):
-            if not self.at_break and (not marker.dotted or self.units):
-                return False  # "... of Article\n12. The" is a wrapped line
+            if not self.at_break and not marker.dotted:
+                return False  # "... held on\n15 October" is a wrapped line
             self.units.append(RawUnit(new_path, [marker.rest]))
             for mark in REF.findall(marker.rest):
                 self.refer(mark)
             self.seen.add(marker.value)
-            self.note, self.at_break = None, _ENDS_SENTENCE.search(marker.rest) is not None
+            self.note = None
+            self.at_break = _ENDS_SENTENCE.search(REF.sub("", marker.rest)) is not None
             return True
         sequential = top_level and int(marker.value) == self.notes.last_number() + 1
         if top_level and (pending or (sequential and self.units)):
@@ -159,9 +166,6 @@ class Reader:
 
     def refer(self, mark: str) -> None:
         self.notes.refer(mark)
-
-    def _title_text(self) -> str | None:
-        return " ".join(self.title_line.line.split()) if self.title_line else None
 
     def _other_title(self, bare: str) -> bool:
         title = hdr.read_title_line(bare)
