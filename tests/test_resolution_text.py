@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs
+from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ADOPTED = (ROOT / "seeds" / "resolution-2616-adopted.md").read_text(encoding="utf-8")
@@ -272,3 +272,46 @@ def test_parse_errors(text, message):
 
 def test_parse_error_is_a_value_error():
     assert issubclass(ParseError, ValueError)
+
+
+PARLIAMENT, AUTHORITIES = "the Parliament of Kazakhstan", "the authorities of Kazakhstan"
+EXPECTED_STRUCTURE = [
+    *((str(n), None, None) for n in range(1, 9)),
+    ("9", None, PARLIAMENT),
+    ("9.1", "9", PARLIAMENT),
+    ("9.2", "9", PARLIAMENT),
+    ("9.2.1", "9.2", PARLIAMENT),
+    ("9.2.2", "9.2", PARLIAMENT),
+    ("9.3", "9", PARLIAMENT),
+    ("10", None, AUTHORITIES),
+    ("10.1", "10", AUTHORITIES),
+    ("10.2", "10", AUTHORITIES),
+    ("11", None, AUTHORITIES),
+    *((f"11.{n}", "11", AUTHORITIES) for n in range(1, 6)),
+    ("12", None, AUTHORITIES),
+    *((f"12.{n}", "12", AUTHORITIES) for n in range(1, 4)),
+    ("13", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ADOPTED, REPORT],
+    ids=["adopted", "committee report (draft part found by its headings)"],
+)
+def test_every_paragraph_number_parent_and_addressee(text):
+    parsed = parse_text(text)
+    assert [(u.number, u.parent, u.addressee) for u in parsed.units] == EXPECTED_STRUCTURE
+    assert all(
+        "B. Explanatory" not in u.text and "Introduction" not in u.text for u in parsed.units
+    )
+
+
+def test_adopted_identity_and_footnote():
+    parsed = parse_text(ADOPTED)
+    assert (parsed.kind, parsed.number, parsed.year) == ("resolution", "2616", "2025")
+    assert parsed.title == (
+        "The Parliamentary Assembly should support Kazakhstan in continuing its democratic reforms"
+    )
+    assert [n.mark for n in parsed.footnotes] == ["1"]
+    assert parsed.footnotes[0].text.startswith("Assembly debate on 30 September 2025")
