@@ -41,6 +41,10 @@ class Settings:
     # TRACKER_RAW_RETENTION_DAYS: how long raw source responses are kept as evidence. Pruning
     # never removes a response that a treaty state change points to, nor the latest per URL.
     raw_retention_days: int = 365
+    # TRACKER_HTTP_DEADLINE_SECONDS / TRACKER_HTTP_MAX_BYTES: each request to a source must end
+    # within the deadline and send at most this many bytes, or that check fails.
+    http_deadline_seconds: int = 30
+    http_max_bytes: int = 2_000_000
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -173,6 +177,10 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
             "SOURCE_FAILURE_THRESHOLD", get("SOURCE_FAILURE_THRESHOLD", "3")
         ),
         raw_retention_days=_positive_int("RAW_RETENTION_DAYS", get("RAW_RETENTION_DAYS", "365")),
+        http_deadline_seconds=_positive_int(
+            "HTTP_DEADLINE_SECONDS", get("HTTP_DEADLINE_SECONDS", "30")
+        ),
+        http_max_bytes=_positive_int("HTTP_MAX_BYTES", get("HTTP_MAX_BYTES", "2000000")),
         **_mail_settings(get),
     )
 
