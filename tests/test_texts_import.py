@@ -6,9 +6,9 @@ from pathlib import Path
 from sqlmodel import select
 
 from tracker.models import Document, Item
+from tracker.resources import SEEDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def items_of(session, slug: str) -> dict[str, Item]:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests import text_shapes as shapes
+from tracker.resources import SEEDS
 
 ROOT = Path(__file__).resolve().parent.parent
 TRACKER = str(Path(sys.executable).parent / "tracker")
-SEEDS = ROOT / "seeds"
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
