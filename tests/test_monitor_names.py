@@ -18,8 +18,7 @@ PUBLIC_PAGES = ("/", "/items/9.2.1", "/changes", "/changes.atom", "/api/v1/items
 def _public_text(app) -> str:
     anonymous = app.test_client()
     return "".join(
-        anonymous.get(page).get_data(as_text=True)
-        for page in (*PUBLIC_PAGES, "/api/v1/events")
+        anonymous.get(page).get_data(as_text=True) for page in (*PUBLIC_PAGES, "/api/v1/events")
     )
 
 

@@ -43,8 +43,9 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.web import names, security
+    from tracker.web import names, request_guards, security
 
+    request_guards.init_app(app)
     security.init_app(app)
     names.init_app(app)
 

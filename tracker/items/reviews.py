@@ -8,6 +8,7 @@ from tracker.events import append_event
 from tracker.items.status_changes import Actor, StatusChangeError, record_status_change
 from tracker.items.statuses import status_label
 from tracker.models import Item, ItemReview, TreatyStateChange
+from tracker.safe_text import clean_note
 
 
 class ReviewError(ValueError):
@@ -62,6 +63,7 @@ def dismiss_review(
     """Keep the item's status and record that the suggestion was dismissed."""
     _open(review)
     item = session.get(Item, review.item_id)
+    note = clean_note(note)
     text = f"Dismissed: {review.reason}" + (f"\n{note.strip()}" if note.strip() else "")
     event_id = _resolution_event(session, review, item, "dismissed", text, actor, now)
     _resolve(session, review, "dismissed", actor, now, event_id)

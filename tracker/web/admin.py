@@ -8,7 +8,8 @@ from tracker.mail.outbox import outbox_counts, outbox_page
 from tracker.models import User
 from tracker.users import UserError, create_user, rename_user, set_active
 from tracker.web.forms import AddUserForm, ConfirmForm, DisplayNameForm
-from tracker.web.security import MAX_ID, login_required
+from tracker.web.request_guards import MAX_ID, MAX_PAGE, int_argument
+from tracker.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -98,7 +99,7 @@ def outbox():
     state = request.args.get("state") or None
     if state not in (None, "pending", "sending", "sent", "failed"):
         abort(400)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_argument("page", 1, minimum=1, maximum=MAX_PAGE)
     db = get_session()
     return render_template(
         "admin/outbox.html",

@@ -1,6 +1,6 @@
 """The read-only JSON API, version 1."""
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify
 
 from tracker.db import get_session
 from tracker.events import events_after
@@ -8,6 +8,7 @@ from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
 from tracker.models import Event, Item, StatusChange
 from tracker.web.names import public_actor
+from tracker.web.request_guards import MAX_ID, absolute_url, int_argument
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -30,7 +31,7 @@ def item_json(item: Item, parent_number: str | None) -> dict:
         "verb": item.verb,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
-        "url": url_for("public.item_detail", number=item.number, _external=True),
+        "url": absolute_url("public.item_detail", number=item.number),
     }
 
 
@@ -82,13 +83,9 @@ def item(number: str):
 
 @bp.get("/events")
 def events():
-    after = request.args.get("after", "0")
-    limit = request.args.get("limit", "100")
-    if not after.isdigit() or not limit.isdigit() or not 1 <= int(limit) <= EVENTS_MAX_LIMIT:
-        return jsonify(
-            {"error": f"after must be a whole number ≥ 0 and limit from 1 to {EVENTS_MAX_LIMIT}"}
-        ), 400
-    found = events_after(get_session(), int(after), limit=int(limit))
+    after = int_argument("after", 0, minimum=0, maximum=MAX_ID)
+    limit = int_argument("limit", 100, minimum=1, maximum=EVENTS_MAX_LIMIT)
+    found = events_after(get_session(), after, limit=limit)
     body = {"events": [event_json(e) for e in found]}
-    body["next_after"] = found[-1].id if found else int(after)
+    body["next_after"] = found[-1].id if found else after
     return jsonify(body)

@@ -18,6 +18,7 @@ from tracker import clock
 from tracker.db import begin_write, get_session
 from tracker.users import LoginThrottled, authenticate, revoke_sessions
 from tracker.web.forms import ConfirmForm, LoginForm
+from tracker.web.request_guards import client_address
 from tracker.web.security import remember_generation, safe_next
 
 bp = Blueprint("auth", __name__)
@@ -38,7 +39,7 @@ def login():
             db,
             email=form.email.data,
             password=form.password.data,
-            remote_addr=request.remote_addr or "unknown",
+            remote_addr=client_address(),
             now=clock.now(),
             max_failures=settings.login_max_failures,
             window=timedelta(minutes=settings.login_window_minutes),

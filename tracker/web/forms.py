@@ -120,5 +120,9 @@ class PreferencesForm(FlaskForm):
     treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
 
 
+class LinkRequestForm(FlaskForm):
+    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+
+
 class SubscribeForm(PreferencesForm):
     email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])

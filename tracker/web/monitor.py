@@ -14,6 +14,7 @@ from tracker.items.status_changes import (
 from tracker.items.statuses import STATUS_INFO
 from tracker.models import Item
 from tracker.web.forms import StatusChangeForm
+from tracker.web.request_guards import MAX_ID
 from tracker.web.security import login_required
 
 bp = Blueprint("monitor", __name__)
@@ -42,10 +43,10 @@ def change_status(number: str):
         return _render(item, form)
     if not form.validate():
         return _render(item, form, status=400)
-    try:
-        expected_version = int(form.version.data)
-    except ValueError:
+    raw = form.version.data or ""
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
         return _render(item, form, status=400, error="The form is damaged; reload the page.")
+    expected_version = int(raw)
     begin_write(db)
     db.refresh(item)
     try:

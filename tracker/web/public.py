@@ -16,18 +16,20 @@ from tracker.items.queries import (
 from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
 from tracker.models import Event
+from tracker.safe_text import xml_safe
 from tracker.sources.health import all_source_statuses
 from tracker.texts.comparison import word_diff
+from tracker.web.request_guards import MAX_PAGE, int_argument
 
 bp = Blueprint("public", __name__)
 
 HISTORY_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 200
 
 
 def page_argument() -> int:
-    """Return the ?page= argument as a number of at least 1."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
+    """Return the ?page= argument as a number of at least 1, or answer 400."""
+    return int_argument("page", 1, minimum=1, maximum=MAX_PAGE)
 
 
 @bp.get("/")
@@ -43,9 +45,10 @@ def dashboard():
     if addressee is not None and addressee not in known_addressees:
         notices.append(f"No paragraph is addressed to “{addressee}”; that filter was ignored.")
         addressee = None
-    wanted = ItemFilter(
-        status=status, addressee=addressee, query=(request.args.get("q") or "").strip() or None
-    )
+    query = (request.args.get("q") or "").strip() or None
+    if query is not None and len(query) > SEARCH_MAX_LENGTH:
+        abort(400, description=f"The search text is longer than {SEARCH_MAX_LENGTH} characters.")
+    wanted = ItemFilter(status=status, addressee=addressee, query=query)
     rows = dashboard_rows(session, wanted)
     recent = latest_events(session, limit=5)
     return render_template(
@@ -102,7 +105,9 @@ def changes():
 @bp.get("/changes.atom")
 def changes_atom():
     events = latest_events(get_session(), limit=50)
-    body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
+    body = render_template(
+        "public/changes.atom.xml", events=events, updated=_updated(events), xml_safe=xml_safe
+    )
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 

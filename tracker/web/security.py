@@ -4,20 +4,22 @@ import functools
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, abort, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 
 from tracker.db import get_session
 from tracker.models import User
+from tracker.web.request_guards import MAX_ID
 
 csrf = CSRFProtect()
 
-# The largest id the databases hold (PostgreSQL integer); anything above is no record.
-MAX_ID = 2**31 - 1
 # Controls (a browser strips TAB/CR/LF from URLs), spaces and backslashes never make a local path.
 _UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\\\]")
+
+# Pages that show an address or act on one through a link: never kept by a shared cache.
+PERSONAL_PATHS = ("/subscriptions/", "/unsubscribe/", "/account", "/admin", "/login")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -60,8 +62,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    if g.get("user") is not None:
-        response.headers.setdefault("Cache-Control", "private, no-store")
+    if g.get("user") is not None or request.path.startswith(PERSONAL_PATHS):
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -82,14 +84,21 @@ def login_required(role: str = "monitor") -> Callable:
     return decorator
 
 
-def safe_next(target: str | None) -> str | None:
-    """Return ``target`` if it is a path on this site, else None."""
-    if not target or len(target) > 2000 or _UNSAFE_IN_NEXT.search(target):
-        return None
+def _local_path(target: str) -> bool:
+    if _UNSAFE_IN_NEXT.search(target) or not target.isprintable():
+        return False
     # Browsers drop tabs and newlines and read "\\" as "/": "/\t/evil" and "/\\evil" go off-site.
     if not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return None
+        return False
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None."""
+    if not target or len(target) > 2000:
+        return None
+    # Checked as given and percent-decoded once: "/%09/evil" must not become "/\t/evil".
+    if not _local_path(target) or not _local_path(unquote(target)):
         return None
     return target
