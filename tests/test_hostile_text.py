@@ -216,3 +216,18 @@ def test_addresses_are_normalised_so_case_variants_are_one(app, engine, reader):
         )
     assert confirmed and again.id == reader.id
     assert snapshot(engine)["subscribers"] == [("reader@example.org", "daily", False, True)]
+
+
+@pytest.mark.postgres
+def test_the_error_page_after_a_database_error_works_for_a_logged_in_user(app, client, login):
+    def failing_statement():
+        from tracker.db import get_session
+
+        get_session().execute(text("SELECT 1 / 0"))  # aborts a PostgreSQL transaction
+
+    app.add_url_rule("/fails-in-the-database", view_func=failing_statement)
+    login()
+    response = client.get("/fails-in-the-database")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500 and "Something went wrong" in html
+    assert "Log out Monitor 1" in html  # the page still reads the logged-in user
