@@ -38,7 +38,7 @@ def test_the_schedule_is_a_static_table(settings):
     add_jobs(scheduler, scheduled_jobs(), settings=settings, now=FIXED_NOW, run_job_id=_noop)
     jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert list(jobs) == ["poll-treaties", "deadlines", "send-mail", "digests"]
+    assert list(jobs) == ["poll-treaties", "deadlines", "send-mail", "digests", "check-sources"]
     assert scheduler.timezone == UTC
     for job in jobs.values():
         assert (job.coalesce, job.max_instances) == (True, 1)

@@ -58,6 +58,9 @@ class Settings:
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
+    # Networks that watched sources may resolve to although private, loopback or link-local
+    # (TRACKER_SOURCES_ALLOW_PRIVATE): for tests and private deployments only.
+    sources_allow_private: tuple[str, ...] = ()
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -173,8 +176,23 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
             "SOURCE_FAILURE_THRESHOLD", get("SOURCE_FAILURE_THRESHOLD", "3")
         ),
         raw_retention_days=_positive_int("RAW_RETENTION_DAYS", get("RAW_RETENTION_DAYS", "365")),
+        sources_allow_private=_networks("SOURCES_ALLOW_PRIVATE", get("SOURCES_ALLOW_PRIVATE", "")),
         **_mail_settings(get),
     )
+
+
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = []
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"TRACKER_{name} must be comma-separated addresses or networks, not {part!r}"
+            ) from None
+    return tuple(networks)
 
 
 def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
