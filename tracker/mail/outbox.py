@@ -20,8 +20,8 @@ BACKOFF_MAX = timedelta(hours=6)
 class RetryPolicy:
     """How often a temporary failure is retried, and when an address is suppressed."""
 
-    max_attempts: int = 12
-    hard_failure_limit: int = 2
+    max_attempts: int
+    hard_failure_limit: int
     claim_seconds: int = 300
 
 
