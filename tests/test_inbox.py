@@ -118,3 +118,19 @@ def test_a_link_needs_a_paragraph_and_a_failed_status_change_links_nothing(
         assert session.exec(select(Event).where(Event.kind == "document_linked")).all() == []
         assert session.exec(select(Item).where(Item.number == "11.5")).one().version == 0
     assert TORTURE[1] in client.get("/inbox").get_data(as_text=True)
+
+
+def test_subscribers_of_a_paragraph_or_of_everything_get_document_linked_events(
+    client, login, found, engine
+):
+    from tracker.mail.content import Interest
+
+    login()
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    client.post(f"/inbox/{found[TORTURE[1]].id}/link", data={"csrf_token": token, "items": "11.5"})
+    with Session(engine) as session:
+        event = session.exec(select(Event).where(Event.kind == "document_linked")).one()
+        item = session.exec(select(Item).where(Item.number == "11.5")).one()
+    assert Interest(True, frozenset(), frozenset()).wants(event)
+    assert Interest(False, frozenset({item.id}), frozenset()).wants(event)
+    assert not Interest(False, frozenset({item.id + 1}), frozenset()).wants(event)

@@ -42,13 +42,17 @@ def stem(word: str) -> str:
     return word
 
 
+# Compared with stems: "urges" and "authorities" are stop words like "urge" and "authority".
+_STOP_STEMS = STOP_WORDS | {stem(word) for word in STOP_WORDS}
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """Return (stem, word as written) for every word of a text that is not a stop word."""
     found = []
     for match in _WORD.finditer(text):
         written = match.group()
         stemmed = stem(written)
-        if stemmed not in STOP_WORDS and len(stemmed) > 1:
+        if stemmed not in _STOP_STEMS and len(stemmed) > 1:
             found.append((stemmed, written))
     return found
 
