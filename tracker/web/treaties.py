@@ -25,6 +25,7 @@ from tracker.treaties.queries import (
     get_treaty,
     invitation_lapsed,
     open_reviews,
+    polled_treaties,
     treaty_history,
     treaty_items,
     treaty_label,
@@ -80,9 +81,11 @@ def sources():
         "treaties/sources.html",
         rows=rows,
         labels=SOURCE_LABELS,
+        instruments=polled_treaties(session),
         runs=recent_job_runs(session),
         interval=interval,
         watched=sources_with_health(session),
+        **HELPERS,
     )
 
 
