@@ -221,6 +221,8 @@ def test_addresses_are_normalised_so_case_variants_are_one(app, engine, reader):
 @pytest.mark.postgres
 def test_the_error_page_after_a_database_error_works_for_a_logged_in_user(app, client, login):
     def failing_statement():
+        from sqlalchemy import text
+
         from tracker.db import get_session
 
         get_session().execute(text("SELECT 1 / 0"))  # aborts a PostgreSQL transaction
