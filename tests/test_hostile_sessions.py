@@ -40,16 +40,17 @@ def test_logout_ends_a_copied_session(app, client, login):
 
 def test_disabling_a_user_ends_their_sessions(app, client, login, session):
     login()
-    monitor = _copy_with(app, _cookie(client))
+    stolen = _cookie(client)
+    monitor = _copy_with(app, stolen)
     admin = app.test_client()
     login("admin@example.org", role="admin", on=admin)
     user = session.exec(select(User).where(User.email == "monitor@example.org")).one()
     page = admin.get("/admin/users").get_data(as_text=True)
     admin.post(f"/admin/users/{user.id}/active", data={"csrf_token": csrf_token(page)})
     assert monitor.get("/account").status_code == 302
-    # Enabling again does not bring the old session back.
+    # Enabling again does not bring the old session (a cookie kept aside) back.
     admin.post(f"/admin/users/{user.id}/active", data={"csrf_token": csrf_token(page)})
-    assert monitor.get("/account").status_code == 302
+    assert _copy_with(app, stolen).get("/account").status_code == 302
 
 
 def test_a_password_change_ends_other_sessions_but_not_this_one(app, client, login):
@@ -163,6 +164,11 @@ def test_history_refuses_replace_and_truncate(client, login, engine):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             raw.execute(attacks[0])
         raw.close()
+        # And the app's connections refuse it even without the guard trigger (recursive_triggers).
+        with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER event_no_replace"))
+            connection.execute(text(attacks[0]))
+        assert snapshot(engine) == before
 
 
 # --- 10. Tokens -----------------------------------------------------------------------------

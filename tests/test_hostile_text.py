@@ -225,7 +225,11 @@ def test_the_error_page_after_a_database_error_works_for_a_logged_in_user(app, c
 
         from tracker.db import get_session
 
-        get_session().execute(text("SELECT 1 / 0"))  # aborts a PostgreSQL transaction
+        from flask import g
+
+        # As after a failed flush: the user's row must be read again, in an aborted transaction.
+        get_session().expire(g.user)
+        get_session().execute(text("SELECT 1 / 0"))
 
     app.add_url_rule("/fails-in-the-database", view_func=failing_statement)
     login()
