@@ -54,6 +54,7 @@ def test_an_already_lapsed_invitation_is_announced_once(app, engine):
     }
 
 
+
 def test_a_late_run_says_the_days_actually_left(app, engine):
     run_on(app, LAPSE - timedelta(days=85))
     [announced] = [e for e in events(engine, "invitation_deadline") if "ETS 030" in e.summary]

@@ -272,7 +272,8 @@ def test_html_page_chrome_after_the_text_is_not_the_last_unit():
     text = (
         "<html><body><header><ul><li>Home</li><li>Documents</li></ul></header>"
         "<h1>Resolution 2616 (2025)</h1><p>1. The Assembly notes.</p><p>2. It ends.</p>"
-        "<footer><p>Print</p></footer><div><p>Follow us</p><p>Privacy policy</p></div></body></html>"
+        "<footer><p>Print</p></footer><div><p>Follow us</p><p>Privacy policy</p></div>"
+        "</body></html>"
     )
     parsed = parse_text(text)
     assert [(u.number, u.text) for u in parsed.units] == [

@@ -66,7 +66,9 @@ def test_a_persistent_500_on_one_instrument_does_not_hide_another_ones_change(
         poll(app, fake, at=hour)
     [failing] = events(engine, "source_failing")
     assert "ETS 030" in failing.summary and "3 checks in a row" in failing.summary
-    assert failing.payload["keeps_failing"] == ["ETS 030 Mutual Assistance in Criminal Matters"]
+    assert failing.payload["keeps_failing"] == [
+        "ETS 030 Mutual Assistance in Criminal Matters"
+    ]
     html = client.get("/sources").get_data(as_text=True)
     row = html.split('id="instrument-ets-030"')[1].split("</tr>")[0]
     assert "(failing)" in row and "<td>3</td>" in row and "500" in row
