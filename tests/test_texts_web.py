@@ -135,7 +135,7 @@ def test_the_migration_renames_the_seeded_slug(tmp_path):
         }
     )
     engine = app.extensions["db_engine"]
-    upgrade_database(engine, "0007")
+    upgrade_database(engine, "0008")
     with engine.begin() as connection:
         connection.execute(
             sql(
@@ -150,7 +150,7 @@ def test_the_migration_renames_the_seeded_slug(tmp_path):
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0007")
+        command.downgrade(config, "0008")
     with engine.connect() as connection:
         assert (
             connection.execute(sql("SELECT slug FROM document")).scalar_one() == "resolution-2616"

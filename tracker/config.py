@@ -80,6 +80,9 @@ class Settings:
     proxy_hops: int = 0
     # The text whose dashboard "/" shows (a slug: "res-2616", "rec-2296").
     default_text: str = "res-2616"
+    # Networks watched sources may resolve to although private, loopback or link-local
+    # (comma-separated, e.g. "127.0.0.1/32,10.0.0.0/8"): for tests and private deployments.
+    sources_allow_private: tuple[str, ...] = ()
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -203,6 +206,20 @@ def _text(_name: str, raw: str) -> str:
     return raw
 
 
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = []
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"TRACKER_{name} must be comma-separated addresses or networks, not {part!r}"
+            ) from None
+    return tuple(networks)
+
+
 #: How each setting's environment value is read and checked (database URL and key apart).
 PARSERS: dict[str, Callable[[str, str], Any]] = {
     "session_cookie_secure": _bool,
@@ -238,6 +255,7 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "subscribe_limit_per_hour": _positive_int,
     "proxy_hops": _non_negative_int,
     "default_text": _slug,
+    "sources_allow_private": _networks,
 }
 
 
