@@ -221,11 +221,10 @@ def test_addresses_are_normalised_so_case_variants_are_one(app, engine, reader):
 @pytest.mark.postgres
 def test_the_error_page_after_a_database_error_works_for_a_logged_in_user(app, client, login):
     def failing_statement():
+        from flask import g
         from sqlalchemy import text
 
         from tracker.db import get_session
-
-        from flask import g
 
         # As after a failed flush: the user's row must be read again, in an aborted transaction.
         get_session().expire(g.user)
