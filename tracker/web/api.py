@@ -1,23 +1,15 @@
 """The read-only JSON API, version 1."""
 
-<<<<<<< HEAD
-from flask import Blueprint, abort, jsonify
-=======
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
->>>>>>> main
+from flask import Blueprint, abort, jsonify, request
 
 from tracker.db import get_session
 from tracker.events import events_after
 from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
-<<<<<<< HEAD
-from tracker.models import Event, Item, StatusChange
-from tracker.web.names import public_actor
-from tracker.web.request_guards import MAX_ID, absolute_url, int_argument
-=======
 from tracker.models import Document, Event, Item, StatusChange
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
->>>>>>> main
+from tracker.web.names import public_actor
+from tracker.web.request_guards import MAX_ID, absolute_url, int_argument
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -26,11 +18,6 @@ EVENTS_MAX_LIMIT = 500
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _absolute(endpoint: str, **values) -> str:
-    """Return an absolute URL built on the configured base URL, not on the request's Host."""
-    return current_app.extensions["tracker_settings"].base_url + url_for(endpoint, **values)
 
 
 def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEXT) -> dict:
@@ -46,11 +33,7 @@ def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEX
         "verb": item.verb,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
-<<<<<<< HEAD
-        "url": absolute_url("public.item_detail", number=item.number),
-=======
-        "url": _absolute("public.item_detail", slug=text_slug, number=item.number),
->>>>>>> main
+        "url": absolute_url("public.item_detail", slug=text_slug, number=item.number),
     }
 
 
@@ -90,8 +73,8 @@ def text_json(document: Document) -> dict:
         "title": document.title,
         "adopted_on": document.dated.isoformat(),
         "source_url": document.source_url,
-        "items_url": _absolute("api.items", text=document.slug),
-        "url": _absolute("public.dashboard", slug=document.slug),
+        "items_url": absolute_url("api.items", text=document.slug),
+        "url": absolute_url("public.dashboard", slug=document.slug),
     }
 
 
