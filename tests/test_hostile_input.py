@@ -138,7 +138,7 @@ def test_bad_pages_and_cursors_are_400_with_a_message(client, login, engine):
         BAD_NUMBERS,
         (
             ("/changes", "page"),
-            ("/items/9.2.1", "page"),
+            ("/texts/res-2616/9.2.1", "page"),
             ("/admin/outbox", "page"),
             ("/api/v1/events", "after"),
             ("/api/v1/events", "limit"),
@@ -162,7 +162,7 @@ BAD_PATHS = [
     "/evidence/0",
     "/treaties/" + "x" * 500,
     "/api/v1/items/" + "9" * 300,
-    "/items/" + "²",
+    "/texts/res-2616/" + "²",
 ]
 
 

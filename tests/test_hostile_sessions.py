@@ -119,7 +119,7 @@ def test_a_forged_host_bends_no_link(client, login):
     atom = client.get("/changes.atom", headers=forged).get_data(as_text=True)
     assert "<id>https://tracker.example.org/changes#event-" in atom
     api = client.get("/api/v1/items/9.2.1", headers=forged).get_json()
-    assert api["url"] == "https://tracker.example.org/items/9.2.1"
+    assert api["url"] == "https://tracker.example.org/texts/res-2616/9.2.1"
 
 
 # --- 9. History is append-only for real -----------------------------------------------------

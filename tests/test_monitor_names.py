@@ -12,7 +12,7 @@ from tests.test_web import submit_change
 from tracker.migrate import alembic_config, upgrade_database
 from tracker.models import Event, StatusChange, User
 
-PUBLIC_PAGES = ("/", "/items/9.2.1", "/changes", "/changes.atom", "/api/v1/items/9.2.1")
+PUBLIC_PAGES = ("/", "/texts/res-2616/9.2.1", "/changes", "/changes.atom", "/api/v1/items/9.2.1")
 
 
 def _public_text(app) -> str:
