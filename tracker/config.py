@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The Treaty Office's public page shell and JSON service (see shared/reference).
 COE_PAGE_URL = (
@@ -54,7 +55,14 @@ class Settings:
     stale_item_months: int = 6
     unconfirmed_expiry_hours: int = 72
     mail_max_attempts: int = 12
-    mail_hard_failure_limit: int = 2
+    # Permanent refusals (5xx to RCPT TO) in a row before an address is suppressed.
+    mail_max_hard_failures: int = 2
+    # How long a sender's claim on a message lasts; renewed while its batch goes on.
+    mail_claim_seconds: int = 300
+    # The zone whose calendar days and weeks the digests cover (an IANA name).
+    digest_timezone: str = "UTC"
+    # Immediate alerts this close to each other go out as one message.
+    alert_coalesce_minutes: int = 5
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
@@ -185,8 +193,26 @@ def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
 
 def _hour(raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise ConfigError(f"TRACKER_DIGEST_HOUR must be an hour from 0 to 23 (UTC), not {raw!r}")
+        raise ConfigError(f"TRACKER_DIGEST_HOUR must be an hour from 0 to 23, not {raw!r}")
     return int(raw)
+
+
+def _claim_seconds(raw: str) -> int:
+    value = _positive_int("MAIL_CLAIM_SECONDS", raw)
+    if value < 30:
+        # Shorter than one slow SMTP exchange: claims would expire while a message is sent.
+        raise ConfigError(f"TRACKER_MAIL_CLAIM_SECONDS must be at least 30, not {value}")
+    return value
+
+
+def _timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TRACKER_DIGEST_TIMEZONE must be a time zone name such as Asia/Almaty, not {raw!r}"
+        ) from None
+    return raw
 
 
 def _header_value(name: str, raw: str) -> str:
@@ -223,8 +249,15 @@ def _mail_settings(get) -> dict:
             "UNCONFIRMED_EXPIRY_HOURS", get("UNCONFIRMED_EXPIRY_HOURS", "72")
         ),
         "mail_max_attempts": _positive_int("MAIL_MAX_ATTEMPTS", get("MAIL_MAX_ATTEMPTS", "12")),
-        "mail_hard_failure_limit": _positive_int(
-            "MAIL_HARD_FAILURE_LIMIT", get("MAIL_HARD_FAILURE_LIMIT", "2")
+        # TRACKER_MAIL_HARD_FAILURE_LIMIT is the setting's former name, still read as a fallback.
+        "mail_max_hard_failures": _positive_int(
+            "MAIL_MAX_HARD_FAILURES",
+            get("MAIL_MAX_HARD_FAILURES", get("MAIL_HARD_FAILURE_LIMIT", "2")),
+        ),
+        "mail_claim_seconds": _claim_seconds(get("MAIL_CLAIM_SECONDS", "300")),
+        "digest_timezone": _timezone(get("DIGEST_TIMEZONE", "UTC")),
+        "alert_coalesce_minutes": _non_negative_int(
+            "ALERT_COALESCE_MINUTES", get("ALERT_COALESCE_MINUTES", "5")
         ),
         "subscribe_limit_per_hour": _positive_int(
             "SUBSCRIBE_LIMIT_PER_HOUR", get("SUBSCRIBE_LIMIT_PER_HOUR", "10")
