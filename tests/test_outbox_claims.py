@@ -64,7 +64,7 @@ def test_only_the_claim_holder_marks_a_message(engine):
                 permanent=False,
                 recipient_fault=False,
                 now=later,
-                retry=RetryPolicy(),
+                retry=RetryPolicy(max_attempts=12, max_hard_failures=2, claim_seconds=300),
             )
             is None
         )
@@ -75,7 +75,7 @@ def test_only_the_claim_holder_marks_a_message(engine):
 
 def test_a_message_fails_for_good_after_the_last_attempt(engine):
     queue_messages(engine, ["reader@example.org"])
-    retry = RetryPolicy(max_attempts=3)
+    retry = RetryPolicy(max_attempts=3, max_hard_failures=2, claim_seconds=60)
     now = clock.now()
     for attempt in range(1, 4):
         with unit_of_work(engine) as session:

@@ -2,9 +2,10 @@
 
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The Treaty Office's public page shell and JSON service (see shared/reference).
@@ -24,23 +25,25 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting; the default here is the only one. ``TRACKER_<NAME>`` overrides it."""
+
     database_url: str
     secret_key: str
-    session_cookie_secure: bool
-    login_max_failures: int
-    login_window_minutes: int
-    page_size: int
-    base_url: str
-    coe_page_url: str
-    coe_api_url: str
-    coe_token: str
-    coe_country: str
-    poll_interval_minutes: int
-    http_timeout_seconds: int
-    user_agent: str
-    source_failure_threshold: int
-    # TRACKER_RAW_RETENTION_DAYS: how long raw source responses are kept as evidence. Pruning
-    # never removes a response that a treaty state change points to, nor the latest per URL.
+    session_cookie_secure: bool = False
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    page_size: int = 50
+    base_url: str = "http://127.0.0.1:5000"
+    coe_page_url: str = COE_PAGE_URL
+    coe_api_url: str = COE_API_URL
+    coe_token: str = COE_TOKEN
+    coe_country: str = "KAZ"
+    poll_interval_minutes: int = 360
+    http_timeout_seconds: int = 30
+    user_agent: str = DEFAULT_USER_AGENT
+    source_failure_threshold: int = 3
+    # How long raw source responses are kept as evidence. Pruning never removes a response that
+    # a treaty state change points to, nor the latest per URL.
     raw_retention_days: int = 365
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -55,13 +58,14 @@ class Settings:
     stale_item_months: int = 6
     unconfirmed_expiry_hours: int = 72
     mail_max_attempts: int = 12
-    # Permanent refusals (5xx to RCPT TO) in a row before an address is suppressed.
+    # Permanent refusals (5xx to RCPT TO) in a row before an address is suppressed. Read from
+    # TRACKER_MAIL_MAX_HARD_FAILURES, or else from its former name TRACKER_MAIL_HARD_FAILURE_LIMIT.
     mail_max_hard_failures: int = 2
     # How long a sender's claim on a message lasts; renewed while its batch goes on.
     mail_claim_seconds: int = 300
     # The zone whose calendar days and weeks the digests cover (an IANA name).
     digest_timezone: str = "UTC"
-    # Immediate alerts this close to each other go out as one message.
+    # Immediate alerts this close to each other go out as one message (0: never combined).
     alert_coalesce_minutes: int = 5
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
@@ -93,7 +97,7 @@ def _http_url(name: str, raw: str) -> str:
     return raw
 
 
-def _country(raw: str) -> str:
+def _country(_name: str, raw: str) -> str:
     if len(raw) != 3 or not raw.isalpha() or not raw.isupper():
         raise ConfigError(
             f"TRACKER_COE_COUNTRY must be a three-letter Council of Europe code, not {raw!r}"
@@ -141,76 +145,43 @@ def _secret_key(raw: str | None, instance_path: Path, *, embedded: bool) -> str:
     return key_file.read_text().strip()
 
 
-def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> Settings:
-    """Read and validate the settings from the environment."""
-    env = os.environ if environ is None else environ
-
-    def get(name: str, default: str) -> str:
-        return env.get(f"TRACKER_{name}", default)
-
-    database_url = _database_url(env.get("TRACKER_DATABASE_URL"), instance_path)
-    base_url = get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    if not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"TRACKER_BASE_URL must start with http:// or https://, not {base_url!r}")
-    return Settings(
-        database_url=database_url,
-        secret_key=_secret_key(
-            env.get("TRACKER_SECRET_KEY"),
-            instance_path,
-            embedded=database_url.startswith("sqlite:"),
-        ),
-        session_cookie_secure=_bool("SESSION_COOKIE_SECURE", get("SESSION_COOKIE_SECURE", "false")),
-        login_max_failures=_positive_int("LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES", "5")),
-        login_window_minutes=_positive_int(
-            "LOGIN_WINDOW_MINUTES", get("LOGIN_WINDOW_MINUTES", "15")
-        ),
-        page_size=_positive_int("PAGE_SIZE", get("PAGE_SIZE", "50")),
-        base_url=base_url,
-        coe_page_url=_http_url("COE_PAGE_URL", get("COE_PAGE_URL", COE_PAGE_URL)),
-        coe_api_url=_http_url("COE_API_URL", get("COE_API_URL", COE_API_URL)),
-        coe_token=get("COE_TOKEN", COE_TOKEN),
-        coe_country=_country(get("COE_COUNTRY", "KAZ")),
-        poll_interval_minutes=_positive_int(
-            "POLL_INTERVAL_MINUTES", get("POLL_INTERVAL_MINUTES", "360")
-        ),
-        http_timeout_seconds=_positive_int(
-            "HTTP_TIMEOUT_SECONDS", get("HTTP_TIMEOUT_SECONDS", "30")
-        ),
-        user_agent=get("USER_AGENT", DEFAULT_USER_AGENT),
-        source_failure_threshold=_positive_int(
-            "SOURCE_FAILURE_THRESHOLD", get("SOURCE_FAILURE_THRESHOLD", "3")
-        ),
-        raw_retention_days=_positive_int("RAW_RETENTION_DAYS", get("RAW_RETENTION_DAYS", "365")),
-        **_mail_settings(get),
-    )
+def _base_url(name: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError(f"TRACKER_{name} must start with http:// or https://, not {raw!r}")
+    return raw.rstrip("/")
 
 
-def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
-    if raw not in choices:
-        raise ConfigError(f"TRACKER_{name} must be one of {', '.join(choices)}, not {raw!r}")
-    return raw
+def _optional(name: str, raw: str) -> str | None:
+    return _header_value(name, raw) or None
 
 
-def _hour(raw: str) -> int:
+def _port(name: str, raw: str) -> int:
+    port = _positive_int(name, raw)
+    if port > 65535:
+        raise ConfigError(f"TRACKER_{name} must be a TCP port, not {port}")
+    return port
+
+
+def _hour(name: str, raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise ConfigError(f"TRACKER_DIGEST_HOUR must be an hour from 0 to 23, not {raw!r}")
+        raise ConfigError(f"TRACKER_{name} must be an hour from 0 to 23, not {raw!r}")
     return int(raw)
 
 
-def _claim_seconds(raw: str) -> int:
-    value = _positive_int("MAIL_CLAIM_SECONDS", raw)
+def _claim_seconds(name: str, raw: str) -> int:
+    value = _positive_int(name, raw)
     if value < 30:
         # Shorter than one slow SMTP exchange: claims would expire while a message is sent.
-        raise ConfigError(f"TRACKER_MAIL_CLAIM_SECONDS must be at least 30, not {value}")
+        raise ConfigError(f"TRACKER_{name} must be at least 30, not {value}")
     return value
 
 
-def _timezone(raw: str) -> str:
+def _timezone(name: str, raw: str) -> str:
     try:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"TRACKER_DIGEST_TIMEZONE must be a time zone name such as Asia/Almaty, not {raw!r}"
+            f"TRACKER_{name} must be a time zone name such as Asia/Almaty, not {raw!r}"
         ) from None
     return raw
 
@@ -221,46 +192,79 @@ def _header_value(name: str, raw: str) -> str:
     return raw
 
 
-def _mail_settings(get) -> dict:
-    port = _positive_int("SMTP_PORT", get("SMTP_PORT", "25"))
-    if port > 65535:
-        raise ConfigError(f"TRACKER_SMTP_PORT must be a TCP port, not {port}")
-    return {
-        "smtp_host": get("SMTP_HOST", "localhost"),
-        "smtp_port": port,
-        "smtp_username": get("SMTP_USERNAME", "") or None,
-        "smtp_password": get("SMTP_PASSWORD", "") or None,
-        "smtp_tls": _choice("SMTP_TLS", get("SMTP_TLS", "none"), ("none", "starttls", "ssl")),
-        "smtp_timeout_seconds": _positive_int(
-            "SMTP_TIMEOUT_SECONDS", get("SMTP_TIMEOUT_SECONDS", "30")
+def _one_of(*choices: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise ConfigError(f"TRACKER_{name} must be one of {', '.join(choices)}, not {raw!r}")
+        return raw
+
+    return parse
+
+
+def _text(_name: str, raw: str) -> str:
+    return raw
+
+
+#: How each setting's environment value is read and checked (database URL and key apart).
+PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "session_cookie_secure": _bool,
+    "login_max_failures": _positive_int,
+    "login_window_minutes": _positive_int,
+    "page_size": _positive_int,
+    "base_url": _base_url,
+    "coe_page_url": _http_url,
+    "coe_api_url": _http_url,
+    "coe_token": _text,
+    "coe_country": _country,
+    "poll_interval_minutes": _positive_int,
+    "http_timeout_seconds": _positive_int,
+    "user_agent": _header_value,
+    "source_failure_threshold": _positive_int,
+    "raw_retention_days": _positive_int,
+    "smtp_host": _text,
+    "smtp_port": _port,
+    "smtp_username": _optional,
+    "smtp_password": _optional,
+    "smtp_tls": _one_of("none", "starttls", "ssl"),
+    "smtp_timeout_seconds": _positive_int,
+    "mail_from": _header_value,
+    "mail_reply_to": _optional,
+    "digest_hour": _hour,
+    "digest_weekday": _one_of("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    "stale_item_months": _positive_int,
+    "unconfirmed_expiry_hours": _positive_int,
+    "mail_max_attempts": _positive_int,
+    "mail_max_hard_failures": _positive_int,
+    "mail_claim_seconds": _claim_seconds,
+    "digest_timezone": _timezone,
+    "alert_coalesce_minutes": _non_negative_int,
+    "subscribe_limit_per_hour": _positive_int,
+    "proxy_hops": _non_negative_int,
+}
+
+
+#: Settings renamed, and the name each had before, still read when the new one is not set.
+FORMER_NAMES = {"mail_max_hard_failures": "MAIL_HARD_FAILURE_LIMIT"}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> Settings:
+    """Read and validate the settings from the environment; unset ones keep their default."""
+    env = os.environ if environ is None else environ
+    database_url = _database_url(env.get("TRACKER_DATABASE_URL"), instance_path)
+    values: dict[str, Any] = {}
+    for setting in fields(Settings):
+        parse = PARSERS.get(setting.name)
+        raw = env.get(f"TRACKER_{setting.name.upper()}")
+        if raw is None and setting.name in FORMER_NAMES:
+            raw = env.get(f"TRACKER_{FORMER_NAMES[setting.name]}")
+        if parse is not None and raw is not None:
+            values[setting.name] = parse(setting.name.upper(), raw)
+    return Settings(
+        database_url=database_url,
+        secret_key=_secret_key(
+            env.get("TRACKER_SECRET_KEY"),
+            instance_path,
+            embedded=database_url.startswith("sqlite:"),
         ),
-        "mail_from": _header_value(
-            "MAIL_FROM", get("MAIL_FROM", "Resolution 2616 tracker <tracker@localhost>")
-        ),
-        "mail_reply_to": _header_value("MAIL_REPLY_TO", get("MAIL_REPLY_TO", "")) or None,
-        "digest_hour": _hour(get("DIGEST_HOUR", "7")),
-        "digest_weekday": _choice(
-            "DIGEST_WEEKDAY",
-            get("DIGEST_WEEKDAY", "mon"),
-            ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-        ),
-        "stale_item_months": _positive_int("STALE_ITEM_MONTHS", get("STALE_ITEM_MONTHS", "6")),
-        "unconfirmed_expiry_hours": _positive_int(
-            "UNCONFIRMED_EXPIRY_HOURS", get("UNCONFIRMED_EXPIRY_HOURS", "72")
-        ),
-        "mail_max_attempts": _positive_int("MAIL_MAX_ATTEMPTS", get("MAIL_MAX_ATTEMPTS", "12")),
-        # TRACKER_MAIL_HARD_FAILURE_LIMIT is the setting's former name, still read as a fallback.
-        "mail_max_hard_failures": _positive_int(
-            "MAIL_MAX_HARD_FAILURES",
-            get("MAIL_MAX_HARD_FAILURES", get("MAIL_HARD_FAILURE_LIMIT", "2")),
-        ),
-        "mail_claim_seconds": _claim_seconds(get("MAIL_CLAIM_SECONDS", "300")),
-        "digest_timezone": _timezone(get("DIGEST_TIMEZONE", "UTC")),
-        "alert_coalesce_minutes": _non_negative_int(
-            "ALERT_COALESCE_MINUTES", get("ALERT_COALESCE_MINUTES", "5")
-        ),
-        "subscribe_limit_per_hour": _positive_int(
-            "SUBSCRIBE_LIMIT_PER_HOUR", get("SUBSCRIBE_LIMIT_PER_HOUR", "10")
-        ),
-        "proxy_hops": _non_negative_int("PROXY_HOPS", get("PROXY_HOPS", "0")),
-    }
+        **values,
+    )

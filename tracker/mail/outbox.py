@@ -24,9 +24,9 @@ BACKOFF_MAX = timedelta(hours=6)
 class RetryPolicy:
     """How often a temporary failure is retried, when an address is suppressed, claim length."""
 
-    max_attempts: int = 12
-    max_hard_failures: int = 2
-    claim_seconds: int = 300
+    max_attempts: int
+    max_hard_failures: int
+    claim_seconds: int
 
 
 def enqueue_mail(
