@@ -166,3 +166,45 @@ def lost_and_duplicated(expected_ids, received_ids) -> tuple[int, int]:
     lost = len(set(expected_ids) - set(received_ids))
     duplicated = len(received_ids) - len(set(received_ids))
     return lost, duplicated
+
+
+def add_subscriber(engine, email: str, *, frequency: str = "immediate", items=(), treaties=()):
+    """Store a confirmed subscriber (positioned at the log's end) with its choices."""
+    from sqlalchemy import func
+
+    from tracker.db import unit_of_work
+    from tracker.mail.subscriptions import Preferences, set_preferences
+    from tracker.models import Event, Subscriber
+
+    with unit_of_work(engine) as session:
+        subscriber = Subscriber(
+            email=email,
+            frequency=frequency,
+            created_at=clock.now(),
+            confirmed_at=clock.now(),
+            last_event_id=session.exec(select(func.max(Event.id))).one() or 0,
+        )
+        session.add(subscriber)
+        session.flush()
+        wanted = Preferences(frequency, not (items or treaties), tuple(items), tuple(treaties))
+        set_preferences(session, subscriber, wanted)
+
+
+def record_change(engine, number: str, status: str, note: str, *, evidence=None) -> None:
+    """Change an item's status through the one writer, as a monitor, at the tracker's clock."""
+    from tracker.db import unit_of_work
+    from tracker.items.status_changes import Actor, record_status_change
+    from tracker.models import Item
+
+    with unit_of_work(engine) as session:
+        item = session.exec(select(Item).where(Item.number == number)).one()
+        record_status_change(
+            session,
+            item,
+            new_status=status,
+            note=note,
+            evidence_url=evidence,
+            actor=Actor("monitor@example.org"),
+            expected_version=item.version,
+            now=clock.now(),
+        )

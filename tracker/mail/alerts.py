@@ -60,10 +60,13 @@ def _mailable(frequency: str):
 
 
 def coalesce(events: list, window: timedelta) -> list[list]:
-    """Group events (oldest first) into runs whose neighbours are at most ``window`` apart."""
+    """Group events (oldest first) into runs whose neighbours are at most ``window`` apart.
+
+    A window of 0 combines nothing: one message per change.
+    """
     runs: list[list] = []
     for event in events:
-        if runs and event.occurred_at - runs[-1][-1].occurred_at <= window:
+        if runs and window and event.occurred_at - runs[-1][-1].occurred_at <= window:
             runs[-1].append(event)
         else:
             runs.append([event])

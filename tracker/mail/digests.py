@@ -171,7 +171,8 @@ def queue_digests(
     events = _period_events(session, period)
     last_id = events[-1].id if events else 0
     described: dict[tuple, list] = {}
-    for subscriber in session.exec(_mailable(frequency)).all():
+    # In id order: two runs at once meet on the same first row instead of deadlocking.
+    for subscriber in session.exec(_mailable(frequency).order_by(col(Subscriber.id))).all():
         counts.subscribers += 1
         if subscriber.last_digest_period == period.label or not _take_period(
             session, subscriber, period, max(subscriber.last_event_id, last_id)
