@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from tracker.resources import SEEDS
 from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs
 
-ROOT = Path(__file__).resolve().parent.parent
-ADOPTED = (ROOT / "seeds" / "resolution-2616-adopted.md").read_text(encoding="utf-8")
-REPORT = (ROOT / "seeds" / "doc-16245-report.md").read_text(encoding="utf-8")
+ADOPTED = (SEEDS / "resolution-2616-adopted.md").read_text(encoding="utf-8")
+REPORT = (SEEDS / "doc-16245-report.md").read_text(encoding="utf-8")
 SAMPLE = (Path(__file__).parent / "fixtures" / "recommendation-sample.md").read_text(
     encoding="utf-8"
 )

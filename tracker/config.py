@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import platformdirs
+
 # The Treaty Office's public page shell and JSON service (see shared/reference).
 COE_PAGE_URL = (
     "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=210"
@@ -21,6 +23,16 @@ DEFAULT_USER_AGENT = (
 
 class ConfigError(ValueError):
     """A setting has a value the application cannot run with."""
+
+
+def instance_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Return the folder of the default database and secret key (never inside the package)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("TRACKER_INSTANCE_PATH")
+    if raw:
+        return Path(raw).expanduser().resolve()
+    # An installed package lives in site-packages, which may be read-only or shared.
+    return Path(platformdirs.user_data_dir("kz-resolution-tracker", appauthor=False))
 
 
 @dataclass(frozen=True)
