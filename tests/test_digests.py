@@ -72,6 +72,7 @@ def test_digest_job_twice_sends_one_digest_and_skips_empty_ones(
     confirmed(app, smtp_server, "quiet@example.org", frequency="daily", items=["13"])
     smtp_server.messages.clear()
     login()
+    mail_clock.set(NOW.replace(hour=0))  # the period's first instant is in it
     change_status(client, "9.2.1", "in_progress", "Bill tabled", "https://a.example/bill")
     mail_clock.set(NOW.replace(hour=23, minute=59, second=59))
     change_status(client, "10.1", "no_progress", "Nothing", "https://a.example/none")

@@ -162,3 +162,20 @@ def test_a_slow_server_times_out_and_the_message_is_sent_again_at_most_once(
     # The server accepted the one in flight after the sender gave up: it may arrive twice.
     assert lost == 0 and duplicated <= 1
     assert {r.state for r in outbox(engine)} == {"sent"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["554 5.7.1 <a@example.org>: Relay access denied", "530 5.7.0 Authentication required"],
+)
+def test_a_relay_refusing_to_relay_at_rcpt_is_the_transports_fault(
+    app, engine, smtp_server, answer
+):
+    expected = queue_messages(engine, READERS)
+    for email in READERS:
+        smtp_server.handler.refuse[email] = answer
+    run_failing(app, smtp_server, match=answer.split()[0], mail_max_hard_failures=1)
+    assert_nobody_suppressed(engine)
+    smtp_server.handler.refuse.clear()
+    assert send_now(app, smtp_server, ahead=timedelta(hours=1)).sent == 3
+    assert lost_and_duplicated(expected, smtp_server.message_ids()) == (0, 0)

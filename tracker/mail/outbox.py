@@ -105,6 +105,28 @@ def claim_due_messages(
     return [session.get(OutboxMessage, message_id) for message_id in claimed]
 
 
+def live_claim_owners(session: Session, *, now: datetime) -> set[str]:
+    """Return the owners of claims that have not expired yet."""
+    rows = session.exec(
+        select(OutboxMessage.claim_owner)
+        .where(col(OutboxMessage.state) == "sending", col(OutboxMessage.claimed_until) >= now)
+        .distinct()
+    )
+    return {owner for owner in rows.all() if owner}
+
+
+def expire_claims_of(session: Session, owners: set[str], *, now: datetime) -> None:
+    """End the claims of senders known to be dead, so they are claimable at once."""
+    if not owners:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.state) == "sending", col(OutboxMessage.claim_owner).in_(owners))
+        .values(claimed_until=now - timedelta(seconds=1))
+        .execution_options(synchronize_session=False)
+    )
+
+
 def renew_claims(
     session: Session, ids: list[int], *, owner: str, now: datetime, claim_seconds: int
 ) -> set[int]:

@@ -2,10 +2,13 @@
 
 Each message is marked sent in its own commit right after the server accepted it, so a sender
 killed at any point sends again at most the one message that was in flight (with the same
-Message-ID). Claims are renewed while the batch goes on; a sender that finds a claim taken over
-stops at once and leaves the rest to the new holder.
+Message-ID). Its claims are taken over when they expire, or at once by a sender on the same
+host that sees its process is gone. Claims are renewed while the batch goes on; a sender
+that finds a claim taken over stops at once and leaves the rest to the new holder.
 """
 
+import os
+import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +22,8 @@ from tracker.mail.compose import HeaderInjectionError, build_email
 from tracker.mail.outbox import (
     RetryPolicy,
     claim_due_messages,
+    expire_claims_of,
+    live_claim_owners,
     mark_failed_attempt,
     mark_sent,
     release_claims,
@@ -27,6 +32,7 @@ from tracker.mail.outbox import (
 from tracker.mail.smtp import SendError, SmtpConnection, SmtpSettings
 from tracker.models import Subscriber
 
+_HOST = socket.gethostname()[:16]
 # Kinds that go even to a suppressed address: the owner asked for them on the form just now.
 UNSUPPRESSED_KINDS = {"confirm"}
 
@@ -77,12 +83,15 @@ class _Sender:
         self.retry = retry
         self.clock = clock
         self.counts = counts
-        self.owner = uuid.uuid4().hex
+        self.owner = owner_token()
         self.renewed = time.monotonic()
 
     def claim(self, batch_size: int) -> list[_Claimed]:
         with unit_of_work(self.engine) as session:
             begin_write(session)
+            # A sender killed on this machine holds claims until they expire: end them now.
+            dead = {o for o in live_claim_owners(session, now=self.clock()) if died_here(o)}
+            expire_claims_of(session, dead, now=self.clock())
             messages = claim_due_messages(
                 session,
                 now=self.clock(),
@@ -143,6 +152,26 @@ class _Sender:
     def release(self, remaining: list[_Claimed]) -> None:
         with unit_of_work(self.engine) as session:
             release_claims(session, [c.id for c in remaining], owner=self.owner, now=self.clock())
+
+
+def owner_token() -> str:
+    """Return a new claim owner: this host and process (to tell a dead sender), and a nonce."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def died_here(owner: str) -> bool:
+    """Return whether a claim owner is a sender process of this host that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != _HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # another user's live process
+    return False
 
 
 def _claimed(session, message) -> _Claimed:

@@ -4,9 +4,11 @@ Whose fault a refusal is decides what happens next (pitfalls, "Mail standards"):
 
 - connecting, the greeting, EHLO, STARTTLS, AUTH, a refusal at MAIL FROM, a refusal at DATA
   and any 4xx anywhere are the transport's fault: retry later, suppress nobody;
-- only a 5xx to RCPT TO is about that one address (``recipient_fault``).
+- only a 5xx to RCPT TO is about that one address (``recipient_fault``), unless its text says
+  the relay refuses to relay for us (then it is the transport's, as at MAIL FROM).
 """
 
+import re
 import smtplib
 import socket
 import ssl
@@ -100,7 +102,10 @@ class SmtpConnection:
             stage = "RCPT TO"
             code, text = self._smtp.rcpt(recipient)
             if code not in (250, 251):
-                raise self._refused(stage, code, text, recipient_fault=code >= 500)
+                relay = _relay_refuses(code, text)
+                raise self._refused(
+                    stage, code, text, recipient_fault=code >= 500 and not relay, stop_batch=relay
+                )
             stage = "DATA"
             code, text = self._smtp.data(data)
             if code != 250:
@@ -158,6 +163,18 @@ class SmtpConnection:
         except (OSError, smtplib.SMTPException):
             self._smtp.close()
         self._smtp = None
+
+
+_RELAY_REFUSAL = re.compile(r"relay|authenticat|auth(entication)? required", re.IGNORECASE)
+
+
+def _relay_refuses(code: int, text: bytes | str) -> bool:
+    """Return whether a refusal at RCPT TO is the relay refusing us, not the address.
+
+    "554 5.7.1 Relay access denied" and "530 Authentication required" come at RCPT TO from
+    relays that want a login: every recipient would be refused, and none is at fault.
+    """
+    return code == 530 or bool(_RELAY_REFUSAL.search(_text(text)))
 
 
 def _text(raw: bytes | str) -> str:
