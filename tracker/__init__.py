@@ -58,7 +58,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
     from tracker.mail import cli as mail_cli
+    from tracker.texts import cli as texts_cli
 
     register_commands(app)
-    for command in mail_cli.COMMANDS:
+    for command in (*mail_cli.COMMANDS, *texts_cli.COMMANDS):
         app.cli.add_command(command)
