@@ -245,3 +245,22 @@ def test_a_run_that_read_before_another_committed_counts_that_subscriber_done(
         "empty": 0,
         "already_done": 3,
     }
+
+
+def test_a_digest_starts_with_the_changes_after_the_confirmation(
+    app, engine, smtp_server, mail_clock
+):
+    from tests.mail_helpers import add_subscriber, record_change
+
+    add_subscriber(engine, "early@example.org", frequency="daily")
+    record_change(engine, "9.2.1", "in_progress", "Before the late one confirmed")
+    mail_clock.advance(hours=1)
+    add_subscriber(engine, "late@example.org", frequency="daily")
+    record_change(engine, "10.1", "in_progress", "After both confirmed")
+    run_at = mail_clock.set(NOW.replace(hour=8) + timedelta(days=1))
+    send_digests.run(mail_ctx(app, smtp_server, now=run_at))
+    send_mail.run(mail_ctx(app, smtp_server, now=run_at))
+    [early] = smtp_server.to("early@example.org")
+    [late] = smtp_server.to("late@example.org")
+    assert "Before the late one" in text_of(early) and "After both" in text_of(early)
+    assert "Before the late one" not in text_of(late) and "After both" in text_of(late)

@@ -86,3 +86,18 @@ def test_a_digest_has_one_message_id_per_subscriber_and_period(
     [digest] = smtp_server.messages
     assert digest["Message-ID"].startswith("<digest.daily.20260202.")
     assert digest["Subject"].startswith("[Resolution 2616] Daily digest for Mon 02 Feb 2026")
+
+
+def test_a_long_site_address_keeps_the_unsubscribe_url_whole(app, engine, smtp_server, mail_clock):
+    import re
+
+    add_subscriber(engine, "now@example.org")
+    record_change(engine, "9.2.1", "in_progress", "A change")
+    base = "https://resolution-2616-tracker.example.org"
+    send_mail.run(mail_ctx(app, smtp_server, now=mail_clock.advance(minutes=10), base_url=base))
+    [alert] = smtp_server.messages
+    assert_on_the_wire(smtp_server.handler.raw[0])
+    # Folded before the "<" when it does not fit beside the name, never an encoded word.
+    value = alert["List-Unsubscribe"].strip()
+    assert re.fullmatch(re.escape(f"<{base}/unsubscribe/") + r"\d+\.[\w-]{16}>", value)
+    assert b"List-Unsubscribe: \r\n <https://" in smtp_server.handler.raw[0]
