@@ -227,3 +227,27 @@ def test_a_sender_whose_claim_was_taken_stops(app, engine, smtp_server):
     assert results[0].sent <= 3 and len(smtp_server.messages) <= 4
     states = [(r.state, r.claim_owner) for r in outbox(engine)]
     assert states.count(("sending", "second")) >= 4  # left to the sender that holds them
+
+
+def test_a_claim_of_a_live_process_waits_and_of_a_dead_one_is_taken_at_once(
+    app, engine, smtp_server
+):
+    from tracker.mail.sending import _HOST
+
+    [message_id] = queue_messages(engine, ["reader@example.org"])
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        with unit_of_work(engine) as session:
+            claim_due_messages(
+                session,
+                now=clock.now(),
+                limit=1,
+                claim_seconds=300,
+                owner=f"{_HOST}:{other.pid}:0123456789ab",
+            )
+        assert send_now(app, smtp_server).sent == 0  # its process runs: the claim stands
+    finally:
+        other.kill()
+        other.wait()
+    assert send_now(app, smtp_server).sent == 1  # gone: taken before the claim expires
+    assert smtp_server.message_ids() == [message_id]
