@@ -6,8 +6,10 @@ before the keyed form (a bare hash prefix) stay valid for LEGACY_MAX_AGE, so lin
 keep working while they are likely to be used; a subscriber can ask for a fresh link by address.
 """
 
+import base64
 import hashlib
 import hmac
+import re
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -28,7 +30,7 @@ def email_fingerprint(secret_key: str, email: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
-def _legacy_fingerprint(email: str) -> str:
+def _bare_fingerprint(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
 
 
@@ -79,5 +81,44 @@ def read_token(
 def token_matches(secret_key: str, fingerprint: str, email: str) -> bool:
     """Return whether a token's fingerprint is that of this address."""
     if fingerprint.startswith("legacy:"):
-        return hmac.compare_digest(fingerprint[7:], _legacy_fingerprint(email))
+        return hmac.compare_digest(fingerprint[7:], _bare_fingerprint(email))
     return hmac.compare_digest(fingerprint, email_fingerprint(secret_key, email))
+
+
+# The one-click unsubscribe link sits in the List-Unsubscribe header, which must keep its URL
+# whole on one line of at most 78 octets: a compact HMAC token (id and 96-bit MAC) fits there,
+# a timed serializer token (about 75 characters) does not. It never expires, like the link.
+_COMPACT = re.compile(r"([0-9]{1,10})\.([A-Za-z0-9_-]{16})")
+# Ids above PostgreSQL's integer range name no row (and would fail the query).
+_MAX_ID = 2**31 - 1
+
+
+def _compact_mac(secret_key: str, purpose: str, subscriber_id: int, email: str) -> str:
+    message = f"tracker-compact-{purpose}:{subscriber_id}:{_bare_fingerprint(email)}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()[:12]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def make_compact_token(secret_key: str, *, purpose: str, subscriber_id: int, email: str) -> str:
+    """Return a short signed token for one subscriber, address and purpose."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return f"{subscriber_id}.{_compact_mac(secret_key, purpose, subscriber_id, email)}"
+
+
+def compact_token_id(token: str) -> int | None:
+    """Return the subscriber id a compact token names (not yet checked), or None."""
+    match = _COMPACT.fullmatch(token)
+    if match is None or int(match.group(1)) > _MAX_ID:
+        return None
+    return int(match.group(1))
+
+
+def compact_token_matches(
+    secret_key: str, token: str, *, purpose: str, subscriber_id: int, email: str
+) -> bool:
+    """Return whether a compact token was made for this purpose, subscriber and address."""
+    expected = make_compact_token(
+        secret_key, purpose=purpose, subscriber_id=subscriber_id, email=email
+    )
+    return hmac.compare_digest(token.encode(), expected.encode())
