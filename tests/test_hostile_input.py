@@ -172,6 +172,10 @@ def test_out_of_range_ids_in_paths_are_404(client, engine):
     for url in BAD_PATHS:
         assert client.get(url).status_code == 404, url
     assert client.get("/items/9.2.1%00").status_code == 400
+    for token in ("9999999999.AAAAAAAAAAAAAAAA", "٣.AAAAAAAAAAAAAAAA", "x" * 600):
+        assert client.get(f"/unsubscribe/{token}").status_code == 400, token
+        assert client.post(f"/unsubscribe/{token}").status_code == 400, token
+        assert client.get(f"/account/alerts/{token}").status_code == 400, token
     assert snapshot(engine) == before
 
 

@@ -179,7 +179,7 @@ def test_the_fingerprint_in_a_token_is_keyed(app, reader):
     import hashlib
     import json
 
-    token = links_of(app, reader)["unsubscribe_url"].rsplit("/", 1)[1]
+    token = links_of(app, reader)["manage_url"].rsplit("/", 1)[1]
     payload = token.split(".")[0]
     value = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     bare = hashlib.sha256(b"reader@example.org").hexdigest()[:24]
