@@ -249,3 +249,18 @@ def test_a_fresh_manage_link_by_address(app, engine, reader):
             .all()
         )
     assert notices == ["reader@example.org"]
+
+
+def test_absolute_links_never_come_from_the_request(app):
+    from pathlib import Path
+
+    from tracker.web.request_guards import absolute_url
+
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        evidence = absolute_url("treaties.evidence", response_id=3)
+    assert evidence == "https://tracker.example.org/evidence/3"  # as stored in item history
+    package = Path(__file__).resolve().parent.parent / "tracker"
+    for source in [*package.rglob("*.py"), *package.rglob("*.html"), *package.rglob("*.xml")]:
+        text_of_source = source.read_text(encoding="utf-8")
+        for forbidden in ("_external=True", "request.host", "request.url_root"):
+            assert forbidden not in text_of_source, (source, forbidden)
