@@ -20,6 +20,7 @@ def site():
     server.close()
 
 
+@pytest.mark.postgres
 def test_rss_entries_appear_once_and_an_unchanged_feed_adds_nothing(app, engine, site):
     url = site.set("/rss", rss(A, B))
     add_source(engine, "rss", url, interval_minutes=60)
@@ -137,3 +138,27 @@ def test_a_watched_page_reports_each_change_of_its_main_text_with_a_word_diff(ap
     run_check(app, now=NOW + 3 * HOUR)
     assert len(documents(engine)) == 1
     assert health(engine, "page").last_success_at == NOW + 3 * HOUR
+
+
+def test_an_unchanged_answer_without_validators_is_not_parsed_again(app, engine, site):
+    add_source(engine, "plain", site.set("/rss", rss(A, B), etag=False), interval_minutes=60)
+    run_check(app)
+    counts, _ = run_check(app, now=NOW + HOUR)
+    assert counts["unchanged"] == 1 and site.conditional["/rss"] == 0
+    assert len(documents(engine)) == 2
+
+
+def test_at_most_two_requests_at_once_go_to_one_site(app, engine, site):
+    for n in range(5):
+        add_source(engine, f"slow-{n}", site.set(f"/slow/{n}", rss(A), delay=0.3))
+    counts, _ = run_check(app)
+    assert counts["checked"] == 5 and site.most_in_flight == 2
+
+
+@pytest.mark.postgres
+def test_nul_characters_in_a_page_never_reach_the_database(app, engine, site):
+    page = b"<ul><li class=n><a href='/x'>Torture\x00 report</a> text\x00here</li></ul>"
+    add_source(engine, "nul", site.set("/nul", page, content_type="text/html"), kind="listing",
+               selector="li.n")  # fmt: skip
+    counts, failures = run_check(app)
+    assert failures == [] and [d.title for d in documents(engine)] == ["Torture report"]
