@@ -55,7 +55,10 @@ def test_each_broken_source_is_reported_and_the_good_one_is_recorded(app, engine
     assert "not well-formed" in named["c-invalid"]
     assert "entities" in named["d-bomb"]
     assert "more than the limit" in named["e-huge"]
-    assert "127.0.0.2" in named["f-redirect"] and "private" in named["f-redirect"]
+    # Refused at the hop itself (the feed's URL), before any request to that address.
+    assert (
+        "http://127.0.0.2:9/feed: 127.0.0.2 resolves to 127.0.0.2, a private" in named["f-redirect"]
+    )
     assert len(sleeps) == 3 + 3  # 500 and the timeout: three waits each before giving up
 
     page = client.get("/sources").get_data(as_text=True)
@@ -154,3 +157,13 @@ def test_a_public_name_is_checked_by_what_it_resolves_to():
     check_url("https://example.org/feed", resolve=lambda _host, _port: ["93.184.215.14"])
     with pytest.raises(AddressRefusedError, match="10.0.0.1"):
         check_url("https://evil.example/", resolve=lambda _h, _p: ["93.184.215.14", "10.0.0.1"])
+
+
+def test_a_failing_robots_txt_means_no_fetch_and_a_missing_one_means_no_rules(app, engine, site):
+    site.set("/robots.txt", b"", status=503)
+    add_source(engine, "feed", site.set("/feed", rss(GOOD)), interval_minutes=60)
+    _, failures = run_check(app)
+    assert "robots.txt answered 503" in failures[0] and site.requests["/feed"] == 0
+    site.set("/robots.txt", b"", status=404)
+    _, failures = run_check(app, now=NOW + timedelta(hours=1))
+    assert failures == [] and site.requests["/feed"] == 1

@@ -59,6 +59,10 @@ def test_a_source_is_checked_only_when_due(app, engine, site):
         ),
         pytest.param(rss(("new-guid-for-a",) + A[1:], B), id="republished-new-id-same-link"),
         pytest.param(
+            rss(("guid-y", "Istanbul Convention: talks resumed", A[2], "Rewritten."), B),
+            id="republished-new-id-new-text-same-link",
+        ),
+        pytest.param(
             rss(("guid-z", A[1], "http://news.example/a?utm=x", A[3]), B),
             id="republished-new-id-and-link",
         ),
@@ -114,7 +118,8 @@ def test_an_html_listing_gives_one_entry_per_selected_element(app, engine, site)
 def test_a_watched_page_reports_each_change_of_its_main_text_with_a_word_diff(app, engine, site):
     def page(body: str, nav: str = "menu") -> bytes:
         head = f"<head><title>Law portal</title><script>var t={nav!r}</script></head>"
-        body = f"<body><nav>{nav}</nav><main><p>{body}</p></main></body>"
+        body = f"<body><nav>{nav}</nav><header>Portal</header><p>{body}</p>"
+        body += f"<footer>{nav}</footer></body>"
         return f"<html>{head}{body}</html>".encode()
 
     text = "The draft law on domestic violence was registered in the Mazhilis. " + "Word " * 40
