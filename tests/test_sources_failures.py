@@ -167,3 +167,19 @@ def test_a_failing_robots_txt_means_no_fetch_and_a_missing_one_means_no_rules(ap
     site.set("/robots.txt", b"", status=404)
     _, failures = run_check(app, now=NOW + timedelta(hours=1))
     assert failures == [] and site.requests["/feed"] == 1
+
+
+def test_a_failing_source_that_answers_304_again_is_announced_as_recovered(app, engine, site):
+    add_source(engine, "flaky", site.set("/f", rss(GOOD)), interval_minutes=60)
+    run_check(app)
+    site.set("/f", b"", status=404)
+    for hour in range(1, 4):
+        run_check(app, now=NOW + timedelta(hours=hour), source_failure_threshold=3)
+    site.set("/f", rss(GOOD))
+    counts, _ = run_check(app, now=NOW + timedelta(hours=5), source_failure_threshold=3)
+    assert counts["unchanged"] == 1 and site.conditional["/f"] == 1
+    with Session(engine) as session:
+        kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id))]
+    assert kinds.count("source_failing") == 1 and kinds.count("source_recovered") == 1
+    assert health(engine, "flaky").consecutive_failures == 0
+    assert health(engine, "flaky").last_success_at == NOW + timedelta(hours=5)

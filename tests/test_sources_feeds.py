@@ -45,6 +45,10 @@ def test_a_source_is_checked_only_when_due(app, engine, site):
     counts, _ = run_check(app, now=NOW + timedelta(minutes=59))
     assert counts["checked"] == 0 and site.requests["/rss"] == 1
     counts, _ = run_check(app, now=NOW + timedelta(minutes=60))
+    assert counts["checked"] == 1 and counts["unchanged"] == 1
+    counts, _ = run_check(app, now=NOW + timedelta(minutes=119))  # unchanged: due again in 60
+    assert counts["checked"] == 0
+    counts, _ = run_check(app, now=NOW + timedelta(minutes=120))
     assert counts["checked"] == 1
 
 
