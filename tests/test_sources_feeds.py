@@ -171,3 +171,15 @@ def test_nul_characters_in_a_page_never_reach_the_database(app, engine, site):
                selector="li.n")  # fmt: skip
     counts, failures = run_check(app)
     assert failures == [] and [d.title for d in documents(engine)] == ["Torture report"]
+
+
+def test_new_validators_of_an_unchanged_answer_are_kept(app, engine, site):
+    first, second = "Mon, 01 Dec 2025 10:00:00 GMT", "Tue, 02 Dec 2025 10:00:00 GMT"
+    url = site.set("/rss", rss(A), etag=False, headers={"Last-Modified": first})
+    add_source(engine, "lm", url, interval_minutes=60)
+    run_check(app)
+    assert health(engine, "lm").validators == {url: {"last_modified": first}}
+    site.set("/rss", rss(A), etag=False, headers={"Last-Modified": second})
+    counts, _ = run_check(app, now=NOW + HOUR)
+    assert counts["unchanged"] == 1
+    assert health(engine, "lm").validators == {url: {"last_modified": second}}
