@@ -75,6 +75,7 @@ def test_a_password_change_ends_other_sessions_but_not_this_one(app, client, log
     assert wrong.status_code == 400 and "current password" in wrong.get_data(as_text=True)
 
 
+@pytest.mark.postgres
 def test_a_forged_session_user_id_is_ignored(app, client, login):
     login()
     with client.session_transaction() as flask_session:
