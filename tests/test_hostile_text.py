@@ -63,7 +63,7 @@ BAD_NAMES = [
     "x\u202ey",
     "x\u2066y",
     "x\u200fy",
-    "x\u061cy",
+    "x\u061cy", "x\u200by", "x\ufeffy",
     "a\nb",
     "a\rb",
     "@",

@@ -24,7 +24,8 @@ def has_nul(value: str) -> bool:
 def check_line(value: str, *, field: str, max_length: int) -> str:
     """Return a one-line value trimmed and NFC-normalised, or raise UnsafeText."""
     value = unicodedata.normalize("NFC", value.strip())
-    if _CONTROLS.search(value) or _BIDI.search(value):
+    # isprintable() also refuses zero-width and other format characters (category Cf).
+    if _CONTROLS.search(value) or _BIDI.search(value) or not value.isprintable():
         raise UnsafeText(f"The {field} contains control or text-direction characters.")
     if len(value) > max_length:
         raise UnsafeText(f"The {field} is longer than {max_length} characters.")
