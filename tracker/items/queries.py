@@ -1,12 +1,15 @@
 """Reading tracked items: the dashboard's list, filters, counts and one item."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.items.statuses import Status
-from tracker.models import Item
+from tracker.items.tags import get_tag, item_ids_tagged
+from tracker.models import Document, Item
+from tracker.texts.roles import CONTEXT, OPERATIVE
 
 SEARCH_MAX_LENGTH = 200
 
@@ -18,11 +21,12 @@ class ItemFilter:
     status: str | None = None
     addressee: str | None = None
     query: str | None = None
+    tag: str | None = None
 
     @property
     def active(self) -> bool:
         """Return whether any filter narrows the list."""
-        return bool(self.status or self.addressee or self.query)
+        return bool(self.status or self.addressee or self.query or self.tag)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,8 @@ def _escape_like(text: str) -> str:
 
 
 def _matches(item: Item, wanted: ItemFilter) -> bool:
-    if wanted.status and item.status != wanted.status:
+    # Context paragraphs have no status to match: "not assessed" means operative ones only.
+    if wanted.status and (item.status != wanted.status or item.role != OPERATIVE):
         return False
     if wanted.addressee and item.addressee != wanted.addressee:
         return False
@@ -60,6 +65,9 @@ def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
         pattern = f"%{_escape_like(wanted.query[:SEARCH_MAX_LENGTH])}%"
         found = session.exec(select(Item.id).where(col(Item.text).ilike(pattern, escape="\\")))
         matching_ids &= set(found)
+    if wanted.tag:
+        tag = get_tag(session, wanted.tag)
+        matching_ids &= item_ids_tagged(session, tag) if tag else set()
     by_id = {item.id: item for item in items}
     shown = set(matching_ids)
     for item_id in matching_ids:
@@ -75,11 +83,17 @@ def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
 
 
 def status_counts(session: Session) -> dict[str, int]:
-    """Return how many items have each status, every status listed."""
-    rows = session.exec(select(Item.status, func.count()).group_by(col(Item.status)))
+    """Return how many operative items have each status, every status listed."""
+    query = select(Item.status, func.count()).where(Item.role == OPERATIVE)
+    rows = session.exec(query.group_by(col(Item.status)))
     counts = {status.value: 0 for status in Status}
     counts.update(dict(rows.all()))
     return counts
+
+
+def context_count(session: Session) -> int:
+    """Return how many items are context, shown but not counted."""
+    return session.exec(select(func.count()).select_from(Item).where(Item.role == CONTEXT)).one()
 
 
 def addressees(session: Session) -> list[str]:
@@ -102,3 +116,9 @@ def child_items(session: Session, item: Item) -> list[Item]:
 def parent_item(session: Session, item: Item) -> Item | None:
     """Return the paragraph an item belongs to, or None."""
     return session.get(Item, item.parent_id) if item.parent_id is not None else None
+
+
+def adoption_date(session: Session) -> date | None:
+    """Return the date the tracked resolution was adopted, or None before seeding."""
+    query = select(Document.dated).where(Document.kind == "resolution").order_by(col(Document.id))
+    return session.exec(query).first()

@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` in these modules: it breaks SQLModel r
 """
 
 from tracker.models.events import Cursor, Event
-from tracker.models.items import Document, Item, ItemReview, StatusChange
+from tracker.models.items import Document, Item, ItemReview, ItemTag, StatusChange, Tag
 from tracker.models.jobs import JobRun, SchedulerLease
 from tracker.models.mail import OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
 from tracker.models.sources import RawResponse, SourceStatus
@@ -18,6 +18,7 @@ __all__ = [
     "Event",
     "Item",
     "ItemReview",
+    "ItemTag",
     "ItemTreaty",
     "JobRun",
     "LoginAttempt",
@@ -29,6 +30,7 @@ __all__ = [
     "SubscribeAttempt",
     "Subscriber",
     "SubscriptionTopic",
+    "Tag",
     "Treaty",
     "TreatyStateChange",
     "User",

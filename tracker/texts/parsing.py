@@ -71,6 +71,11 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def is_chapeau(text: str) -> bool:
+    """Return whether a paragraph only introduces its sub-paragraphs ("The Assembly urges:")."""
+    return bool(_BARE_CHAPEAU.match(text) or _CHAPEAU.match(text))
+
+
 def parse_paragraphs(
     text: str, *, start_after: str | None = None, stop_before: str | None = None
 ) -> list[Paragraph]:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from tracker.items.tags import seed_tags
 from tracker.models import Document, Item
 from tracker.texts.comparison import classify_difference
 from tracker.texts.parsing import Paragraph, parse_paragraphs
+from tracker.texts.roles import classify_role
 from tracker.treaties.seeding import seed_treaties
 
 MANIFEST = "documents.json"
@@ -118,6 +120,9 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
                 difference=classify_difference(paragraph.text, draft_text),
                 addressee=paragraph.addressee,
                 verb=paragraph.verb,
+                role=classify_role(
+                    paragraph.text, verb=paragraph.verb, is_sub_paragraph=bool(paragraph.parent)
+                ),
             )
             session.add(item)
             session.flush()
@@ -132,6 +137,7 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
     seeded = {p.number for p in adopted.paragraphs}
     for number in sorted(set(stored) - seeded):
         report.conflicts.append(f"§{number} is stored but no longer in {adopted.meta['file']}")
+    seed_tags(session)
     treaties = seed_treaties(session, seeds_dir, now=now)
     report.treaties_created = treaties.treaties_created
     report.treaty_links_created = treaties.links_created
