@@ -1,11 +1,8 @@
-from pathlib import Path
-
 import pytest
 
+from tracker.resources import SEEDS
 from tracker.texts.comparison import classify_difference, longest_change, normalise, word_diff
 from tracker.texts.parsing import parse_paragraphs
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 @pytest.fixture(scope="module")

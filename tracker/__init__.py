@@ -7,18 +7,17 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import db
-from tracker.config import load_settings
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tracker.config import instance_path, load_settings
+from tracker.resources import STATIC, TEMPLATES
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     """Create the web application; settings come from ``environ`` or the process environment."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(instance_path(environ)),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     settings = load_settings(environ, instance_path=Path(app.instance_path))
     app.config.from_mapping(
@@ -59,7 +58,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
     from tracker.mail import cli as mail_cli
+    from tracker.texts import cli as texts_cli
 
     register_commands(app)
-    for command in mail_cli.COMMANDS:
+    for command in (*mail_cli.COMMANDS, *texts_cli.COMMANDS):
         app.cli.add_command(command)

@@ -11,8 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from tracker import clock
 from tracker.db import begin_write, unit_of_work
+from tracker.resources import SEEDS
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS_DIR = SEEDS
 
 
 def _engine():

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 # The Treaty Office's public page shell and JSON service (see shared/reference).
 COE_PAGE_URL = (
     "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=210"
@@ -20,6 +22,16 @@ DEFAULT_USER_AGENT = (
 
 class ConfigError(ValueError):
     """A setting has a value the application cannot run with."""
+
+
+def instance_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Return the folder of the default database and secret key (never inside the package)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("TRACKER_INSTANCE_PATH")
+    if raw:
+        return Path(raw).expanduser().resolve()
+    # An installed package lives in site-packages, which may be read-only or shared.
+    return Path(platformdirs.user_data_dir("kz-resolution-tracker", appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,10 @@ class Settings:
     # How long raw source responses are kept as evidence. Pruning never removes a response that
     # a treaty state change points to, nor the latest per URL.
     raw_retention_days: int = 365
+    # TRACKER_HTTP_DEADLINE_SECONDS / TRACKER_HTTP_MAX_BYTES: each request to a source must end
+    # within the deadline and send at most this many bytes, or that check fails.
+    http_deadline_seconds: int = 30
+    http_max_bytes: int = 2_000_000
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -193,6 +209,8 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "http_timeout_seconds": _positive_int,
     "user_agent": _header_value,
     "source_failure_threshold": _positive_int,
+    "http_deadline_seconds": _positive_int,
+    "http_max_bytes": _positive_int,
     "raw_retention_days": _positive_int,
     "smtp_host": _text,
     "smtp_port": _port,

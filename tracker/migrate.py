@@ -1,12 +1,10 @@
 """Apply the Alembic migrations that ship inside the package."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+from tracker.resources import MIGRATIONS
 
 
 def alembic_config(engine: Engine) -> Config:

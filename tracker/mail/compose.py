@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from tracker import PROJECT_ROOT
+from tracker.resources import TEMPLATES as ALL_TEMPLATES
 
-TEMPLATES = PROJECT_ROOT / "templates" / "mail"
+TEMPLATES = ALL_TEMPLATES / "mail"
 _NEWLINE = re.compile(r"[\r\n]")
 
 _env = Environment(

@@ -2,7 +2,7 @@
 
 import re
 
-from tracker.texts.parsing import is_chapeau
+from tracker.texts.chapeaux import is_chapeau
 
 OPERATIVE = "operative"
 CONTEXT = "context"
