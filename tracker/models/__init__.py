@@ -3,6 +3,13 @@
 No ``from __future__ import annotations`` in these modules: it breaks SQLModel relationships.
 """
 
+from tracker.models.documents import (
+    DocumentDecision,
+    DocumentLink,
+    FoundDocument,
+    SourceSnapshot,
+    WatchedSource,
+)
 from tracker.models.events import Cursor, Event
 from tracker.models.items import Document, Item, ItemReview, ItemTag, StatusChange, Tag
 from tracker.models.jobs import JobRun, SchedulerLease
@@ -15,7 +22,10 @@ __all__ = [
     "Cursor",
     "DeadlineNotice",
     "Document",
+    "DocumentDecision",
+    "DocumentLink",
     "Event",
+    "FoundDocument",
     "Item",
     "ItemReview",
     "ItemTag",
@@ -25,6 +35,7 @@ __all__ = [
     "OutboxMessage",
     "RawResponse",
     "SchedulerLease",
+    "SourceSnapshot",
     "SourceStatus",
     "StatusChange",
     "SubscribeAttempt",
@@ -34,4 +45,5 @@ __all__ = [
     "Treaty",
     "TreatyStateChange",
     "User",
+    "WatchedSource",
 ]

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from tracker import clock
 from tracker.db import get_session
+from tracker.documents.decisions import item_documents
 from tracker.events import item_events
 from tracker.feed import (
     KIND_LABELS,
@@ -132,6 +133,7 @@ def item_detail(number: str):
         other_events=item_events(session, item.id, excluding_kind="item_status_changed"),
         diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
+        documents=item_documents(session, item.id),
     )
 
 
