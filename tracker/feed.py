@@ -19,12 +19,14 @@ FEED_KINDS: dict[str, tuple[str, ...]] = {
     "status": ("item_status_changed",),
     "treaty": ("treaty_state_changed",),
     "deadline": ("invitation_deadline",),
+    "document": ("document_linked",),
     "paragraph": ("item_role_changed", "item_tags_changed"),
 }
 KIND_LABELS = {
     "status": "Status changes",
     "treaty": "Treaty changes",
     "deadline": "Invitation deadlines",
+    "document": "Documents linked to paragraphs",
     "paragraph": "Paragraph classification and tags",
 }
 
