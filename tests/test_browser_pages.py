@@ -17,9 +17,9 @@ LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 
 PUBLIC_PAGES = (
     "/",
     "/?status=not_assessed&q=authorities",
-    "/items/9.2",
-    "/items/9.2.1",
-    "/items/1",
+    "/texts/res-2616/9.2",
+    "/texts/res-2616/9.2.1",
+    "/texts/res-2616/1",
     "/changes",
     "/changes?kind=status&since=2025-01-01",
     "/statuses",
@@ -31,8 +31,8 @@ PUBLIC_PAGES = (
     "/no-such-page",
 )
 MONITOR_PAGES = (
-    "/items/9.2.1/status",
-    "/items/13/classify",
+    "/texts/res-2616/9.2.1/status",
+    "/texts/res-2616/13/classify",
     "/reviews",
     "/admin/users",
     "/admin/outbox",

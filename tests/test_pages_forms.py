@@ -7,7 +7,7 @@ from datetime import timedelta
 from tests.conftest import csrf_token
 from tracker import clock
 
-FORM = "/items/9.2.1/status"
+FORM = "/texts/res-2616/9.2.1/status"
 
 
 def form_fields(client) -> dict:
@@ -90,6 +90,6 @@ def test_the_date_it_happened_is_stored_apart_from_the_time_recorded(client, log
     history = client.get("/api/v1/items/9.2.1").get_json()["history"]
     assert history[0]["happened_on"] == "2025-11-02"
     assert history[0]["changed_at"].startswith(clock.now().date().isoformat())
-    page = client.get("/items/9.2.1").get_data(as_text=True)
+    page = client.get("/texts/res-2616/9.2.1").get_data(as_text=True)
     assert '<time datetime="2025-11-02">2 November 2025</time>' in page and "recorded" in page
     assert not re.search(r'<time datetime="[^"]*\.\d+', page)  # no microseconds

@@ -107,10 +107,10 @@ def test_rollup_of_no_operative_child_is_none():
 
 
 def change(client, number: str, status: str) -> None:
-    page = client.get(f"/items/{number}/status").get_data(as_text=True)
+    page = client.get(f"/texts/res-2616/{number}/status").get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     data = {"csrf_token": csrf_token(page), "version": version, "status": status, "note": "n"}
-    assert client.post(f"/items/{number}/status", data=data).status_code == 302
+    assert client.post(f"/texts/res-2616/{number}/status", data=data).status_code == 302
 
 
 def test_parents_show_their_roll_up_and_context_has_no_status(client, login):
@@ -122,17 +122,17 @@ def test_parents_show_their_roll_up_and_context_has_no_status(client, login):
     assert "Not assessed</span> <strong>16</strong>" in html
     first = html[html.index('id="item-1"') : html.index('id="item-2"')]
     assert "Context" in first and "badge-not_assessed" not in first
-    item = client.get("/items/9.2").get_data(as_text=True)
+    item = client.get("/texts/res-2616/9.2").get_data(as_text=True)
     assert "Sub-paragraphs: 1 of 2 not assessed, 1 of 2 in progress" in item
-    assert "Context, not tracked" in client.get("/items/9").get_data(as_text=True)
+    assert "Context, not tracked" in client.get("/texts/res-2616/9").get_data(as_text=True)
 
 
 def test_a_monitor_corrects_the_role_and_tags_a_paragraph(client, login):
     login()
-    page = client.get("/items/13/classify").get_data(as_text=True)
+    page = client.get("/texts/res-2616/13/classify").get_data(as_text=True)
     assert 'checked id="role-1" name="role" required type="radio" value="context"' in page
     response = client.post(
-        "/items/13/classify",
+        "/texts/res-2616/13/classify",
         data={
             "csrf_token": csrf_token(page),
             "role": "operative",
@@ -144,7 +144,7 @@ def test_a_monitor_corrects_the_role_and_tags_a_paragraph(client, login):
     assert "Not assessed</span> <strong>18</strong>" in html
     shown = re.findall(r'id="item-([\d.]+)"', client.get("/?tag=elections").get_data(as_text=True))
     assert shown == ["13"]
-    item = client.get("/items/13").get_data(as_text=True)
+    item = client.get("/texts/res-2616/13").get_data(as_text=True)
     assert "Current status" in item and "Elections" in item and "Judiciary" in item
     feed = client.get("/changes?kind=paragraph").get_data(as_text=True)
     assert (
@@ -152,13 +152,13 @@ def test_a_monitor_corrects_the_role_and_tags_a_paragraph(client, login):
         and "themes now Elections, Judiciary" in feed
     )
     bad = client.post(
-        "/items/13/classify", data={"csrf_token": csrf_token(page), "role": "x", "tags": ["nope"]}
+        "/texts/res-2616/13/classify", data={"csrf_token": csrf_token(page), "role": "x", "tags": ["nope"]}
     )
     assert bad.status_code == 400 and "There is a problem" in bad.get_data(as_text=True)
 
 
 def test_logged_out_readers_cannot_classify(client):
-    assert client.get("/items/13/classify").status_code == 302
+    assert client.get("/texts/res-2616/13/classify").status_code == 302
 
 
 @pytest.mark.postgres
@@ -166,7 +166,7 @@ def test_the_migration_classifies_existing_items(engine, session):
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0008")
+        command.downgrade(config, "0009")
     upgrade_database(engine)
     roles = {item.number: item.role for item in session.exec(select(Item))}
     assert sorted(n for n, r in roles.items() if r == "operative") == sorted(OPERATIVE_ADOPTED)

@@ -1,14 +1,13 @@
 """Reading tracked items: the dashboard's list, filters, counts and one item."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.items.statuses import Status
 from tracker.items.tags import get_tag, item_ids_tagged
-from tracker.models import Document, Item
+from tracker.models import Item
 from tracker.texts.roles import CONTEXT, OPERATIVE
 
 SEARCH_MAX_LENGTH = 200
@@ -37,9 +36,12 @@ class DashboardRow:
     context: bool
 
 
-def all_items(session: Session) -> list[Item]:
-    """Return every item in the order of the text."""
-    return list(session.exec(select(Item).order_by(col(Item.document_id), col(Item.position))))
+def all_items(session: Session, *, document_id: int | None = None) -> list[Item]:
+    """Return every item (of one text, when given) in the order of the text."""
+    query = select(Item).order_by(col(Item.document_id), col(Item.position))
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return list(session.exec(query))
 
 
 def _escape_like(text: str) -> str:
@@ -55,9 +57,11 @@ def _matches(item: Item, wanted: ItemFilter) -> bool:
     return True
 
 
-def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
+def dashboard_rows(
+    session: Session, wanted: ItemFilter, *, document_id: int | None = None
+) -> list[DashboardRow]:
     """Return the items matching the filter, with their ancestors kept for context."""
-    items = all_items(session)
+    items = all_items(session, document_id=document_id)
     if not wanted.active:
         return [DashboardRow(item, context=False) for item in items]
     matching_ids = {item.id for item in items if _matches(item, wanted)}
@@ -82,29 +86,39 @@ def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
     ]
 
 
-def status_counts(session: Session) -> dict[str, int]:
-    """Return how many operative items have each status, every status listed."""
+def status_counts(session: Session, *, document_id: int | None = None) -> dict[str, int]:
+    """Return how many operative items (of one text, when given) have each status."""
     query = select(Item.status, func.count()).where(Item.role == OPERATIVE)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
     rows = session.exec(query.group_by(col(Item.status)))
     counts = {status.value: 0 for status in Status}
     counts.update(dict(rows.all()))
     return counts
 
 
-def context_count(session: Session) -> int:
-    """Return how many items are context, shown but not counted."""
-    return session.exec(select(func.count()).select_from(Item).where(Item.role == CONTEXT)).one()
+def context_count(session: Session, *, document_id: int | None = None) -> int:
+    """Return how many items (of one text, when given) are context, shown but not counted."""
+    query = select(func.count()).select_from(Item).where(Item.role == CONTEXT)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return session.exec(query).one()
 
 
-def addressees(session: Session) -> list[str]:
-    """Return the distinct addressees, alphabetically."""
+def addressees(session: Session, *, document_id: int | None = None) -> list[str]:
+    """Return the distinct addressees (of one text, when given), alphabetically."""
     query = select(Item.addressee).where(col(Item.addressee).is_not(None)).distinct()
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
     return sorted(session.exec(query))
 
 
-def get_item(session: Session, number: str) -> Item | None:
-    """Return the item with that paragraph number, or None."""
-    return session.exec(select(Item).where(Item.number == number)).first()
+def get_item(session: Session, number: str, *, document_id: int | None = None) -> Item | None:
+    """Return the item with that paragraph number (in one text, when given), or None."""
+    query = select(Item).where(Item.number == number)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return session.exec(query.order_by(col(Item.document_id))).first()
 
 
 def child_items(session: Session, item: Item) -> list[Item]:
@@ -117,8 +131,3 @@ def parent_item(session: Session, item: Item) -> Item | None:
     """Return the paragraph an item belongs to, or None."""
     return session.get(Item, item.parent_id) if item.parent_id is not None else None
 
-
-def adoption_date(session: Session) -> date | None:
-    """Return the date the tracked resolution was adopted, or None before seeding."""
-    query = select(Document.dated).where(Document.kind == "resolution").order_by(col(Document.id))
-    return session.exec(query).first()

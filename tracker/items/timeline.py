@@ -35,9 +35,14 @@ def month_ends(start: date, today: date) -> list[date]:
     return points[-MAX_POINTS:]
 
 
-def status_timeline(session: Session, *, start: date, today: date) -> list[TimelinePoint]:
+def status_timeline(
+    session: Session, *, start: date, today: date, document_id: int | None = None
+) -> list[TimelinePoint]:
     """Return, for each month end since ``start``, how many operative items had each status."""
-    operative = set(session.exec(select(Item.id).where(Item.role == OPERATIVE)))
+    query = select(Item.id).where(Item.role == OPERATIVE)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    operative = set(session.exec(query))
     query = select(StatusChange).order_by(col(StatusChange.id))
     changes = sorted(
         (c for c in session.exec(query) if c.item_id in operative),

@@ -15,6 +15,7 @@ from tracker.items.status_changes import (
 from tracker.items.statuses import STATUS_INFO
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.models import Item
+from tracker.texts.queries import LEGACY_TEXT, get_text
 from tracker.web.forms import ClassifyForm, StatusChangeForm
 from tracker.web.security import csrf, login_required
 
@@ -50,12 +51,42 @@ def _expired(form) -> bool:
     return True
 
 
-@bp.get("/items/<number>/status")
-@login_required()
-def status_form(number: str):
-    item = get_item(get_session(), number)
+@bp.url_defaults
+def _current_text(endpoint: str, values: dict) -> None:
+    """Fill in the slug of the item's text, so that the forms post back to the same item."""
+    if endpoint.startswith("monitor.") and "slug" not in values:
+        values["slug"] = g.get("text_slug") or LEGACY_TEXT
+
+
+def _item(slug: str, number: str) -> Item:
+    """Return the item of that text, or answer 404; remember the text for links."""
+    text = get_text(get_session(), slug)
+    item = get_item(get_session(), number, document_id=text.id) if text else None
     if item is None:
         abort(404)
+    g.text_slug = slug
+    return item
+
+
+@bp.get("/items/<number>/status")
+@login_required()
+def legacy_status_form(number: str):
+    """Keep the form's address from before texts had slugs."""
+    return status_form(LEGACY_TEXT, number)
+
+
+# A redirect would lose the POST; see change_status for the CSRF exemption.
+@bp.post("/items/<number>/status")
+@csrf.exempt
+def legacy_change_status(number: str):
+    """Accept a form posted to the address from before texts had slugs."""
+    return change_status(LEGACY_TEXT, number)
+
+
+@bp.get("/texts/<slug>/<number>/status")
+@login_required()
+def status_form(slug: str, number: str):
+    item = _item(slug, number)
     form = StatusChangeForm(formdata=None)
     form.version.data = str(item.version)
     form.happened_on.data = clock.now().date()
@@ -64,13 +95,11 @@ def status_form(number: str):
 
 # Exempt from the app-wide check, which would answer an expired form with an error page and
 # lose the note: the form checks its own token and shows the inputs again instead.
-@bp.post("/items/<number>/status")
+@bp.post("/texts/<slug>/<number>/status")
 @csrf.exempt
-def change_status(number: str):
+def change_status(slug: str, number: str):
     db = get_session()
-    item = get_item(db, number)
-    if item is None:
-        abort(404)
+    item = _item(slug, number)
     form = StatusChangeForm()
     valid = form.validate()
     expired = _expired(form)
@@ -106,16 +135,14 @@ def change_status(number: str):
         return _render(item, form, status=400, error=str(invalid))
     db.commit()
     flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
-    return redirect(url_for("public.item_detail", number=item.number))
+    return redirect(url_for("public.item_detail", slug=slug, number=item.number))
 
 
-@bp.route("/items/<number>/classify", methods=["GET", "POST"])
+@bp.route("/texts/<slug>/<number>/classify", methods=["GET", "POST"])
 @login_required()
-def classify(number: str):
+def classify(slug: str, number: str):
     db = get_session()
-    item = get_item(db, number)
-    if item is None:
-        abort(404)
+    item = _item(slug, number)
     form = ClassifyForm()
     form.tags.choices = [(tag.slug, tag.label) for tag in all_tags(db)]
     if not form.is_submitted():
@@ -134,6 +161,6 @@ def classify(number: str):
             return render_template("monitor/classify.html", item=item, form=form, error=error), 400
         db.commit()
         flash(f"§{item.number}: classification and themes saved.")
-        return redirect(url_for("public.item_detail", number=item.number))
+        return redirect(url_for("public.item_detail", slug=slug, number=item.number))
     status = 400 if form.is_submitted() else 200
     return render_template("monitor/classify.html", item=item, form=form), status

@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from tracker import clock
 from tracker.db import get_session
@@ -20,7 +20,6 @@ from tracker.feed import (
 from tracker.items.queries import (
     ItemFilter,
     addressees,
-    adoption_date,
     all_items,
     child_items,
     context_count,
@@ -37,6 +36,7 @@ from tracker.items.timeline import status_timeline
 from tracker.models import Event
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
+from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 
@@ -49,6 +49,17 @@ HISTORY_PER_PAGE = 50
 def change_parts(event: Event) -> tuple[str, str]:
     """Return where an event happened and what changed, for one-line feed entries."""
     return place_and_change(event)
+
+
+@bp.url_defaults
+def _current_text(endpoint: str, values: dict) -> None:
+    """Fill in the slug of the text being shown, so that templates link within it."""
+    if "slug" in values:
+        return
+    if endpoint == "public.dashboard":
+        values["slug"] = g.get("dashboard_slug")
+    elif endpoint == "public.item_detail":
+        values["slug"] = g.get("text_slug") or LEGACY_TEXT
 
 
 def page_argument() -> int:
@@ -75,23 +86,38 @@ def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, l
     return ItemFilter(status=status, addressee=addressee, query=query, tag=tag), notices
 
 
-@bp.get("/")
-def dashboard():
+@bp.get("/", defaults={"slug": None})
+@bp.get("/texts/<slug>")
+def dashboard(slug: str | None):
     session = get_session()
-    known_addressees = addressees(session)
+    texts = list_texts(session)
+    if slug is None:
+        wanted_slug = current_app.extensions["tracker_settings"].default_text
+        text = get_text(session, wanted_slug) or (texts[0] if texts else None)
+    else:
+        text = get_text(session, slug)
+        if text is None:
+            abort(404)
+    g.dashboard_slug, g.text_slug = slug, text.slug if text else None
+    document_id = text.id if text else -1
+    known_addressees = addressees(session, document_id=document_id)
     tags = all_tags(session)
     wanted, notices = _item_filter(known_addressees, tags)
-    rows = dashboard_rows(session, wanted)
+    rows = dashboard_rows(session, wanted, document_id=document_id)
     today = clock.now().date()
-    timeline = status_timeline(session, start=adoption_date(session) or today, today=today)
+    timeline = status_timeline(
+        session, start=text.dated if text else today, today=today, document_id=document_id
+    )
     bars, top = stacked_bars(timeline)
     return render_template(
         "public/dashboard.html",
+        text=text,
+        other_texts=[other for other in texts if text is None or other.id != text.id],
         rows=rows,
         wanted=wanted,
-        counts=status_counts(session),
-        context_total=context_count(session),
-        rollups=rollups_by_parent(all_items(session)),
+        counts=status_counts(session, document_id=document_id),
+        context_total=context_count(session, document_id=document_id),
+        rollups=rollups_by_parent(all_items(session, document_id=document_id)),
         item_tags=tags_by_item(session),
         tags=tags,
         addressees=known_addressees,
@@ -107,11 +133,19 @@ def dashboard():
 
 
 @bp.get("/items/<number>")
-def item_detail(number: str):
+def legacy_item(number: str):
+    """Send a link made before texts had slugs to Resolution 2616's paragraph, permanently."""
+    return redirect(url_for("public.item_detail", slug=LEGACY_TEXT, number=number), 301)
+
+
+@bp.get("/texts/<slug>/<number>")
+def item_detail(slug: str, number: str):
     session = get_session()
-    item = get_item(session, number)
+    text = get_text(session, slug)
+    item = get_item(session, number, document_id=text.id) if text else None
     if item is None:
         abort(404)
+    g.text_slug = slug
     page = page_argument()
     history = status_history(
         session, item.id, offset=(page - 1) * HISTORY_PER_PAGE, limit=HISTORY_PER_PAGE
@@ -119,6 +153,7 @@ def item_detail(number: str):
     children = child_items(session, item)
     return render_template(
         "public/item.html",
+        text=text,
         item=item,
         parent=parent_item(session, item),
         children=children,
