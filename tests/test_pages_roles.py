@@ -152,7 +152,8 @@ def test_a_monitor_corrects_the_role_and_tags_a_paragraph(client, login):
         and "themes now Elections, Judiciary" in feed
     )
     bad = client.post(
-        "/texts/res-2616/13/classify", data={"csrf_token": csrf_token(page), "role": "x", "tags": ["nope"]}
+        "/texts/res-2616/13/classify",
+        data={"csrf_token": csrf_token(page), "role": "x", "tags": ["nope"]},
     )
     assert bad.status_code == 400 and "There is a problem" in bad.get_data(as_text=True)
 
