@@ -167,7 +167,7 @@ def test_the_migration_classifies_existing_items(engine, session):
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0009")
+        command.downgrade(config, "0010")
     upgrade_database(engine)
     roles = {item.number: item.role for item in session.exec(select(Item))}
     assert sorted(n for n, r in roles.items() if r == "operative") == sorted(OPERATIVE_ADOPTED)
