@@ -82,7 +82,7 @@ def test_migration_names_users_and_rewrites_addresses_in_history(engine):
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0010")
+        command.downgrade(config, "0011")
     now = datetime(2026, 1, 2, tzinfo=UTC)
     with engine.begin() as connection:
         connection.execute(

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from tracker.db import get_session
 from tracker.events import events_after
+from tracker.feed import FEED_FILTER_ARGUMENTS, FeedFilterError, feed_after, feed_filter_from
 from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
 from tracker.models import Document, Event, Item, StatusChange
@@ -31,6 +32,7 @@ def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEX
         "status_changed_at": _iso(item.status_changed_at),
         "addressee": item.addressee,
         "verb": item.verb,
+        "role": item.role,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
         "url": absolute_url("public.item_detail", slug=text_slug, number=item.number),
@@ -48,6 +50,7 @@ def change_json(change: StatusChange) -> dict:
         "by": public_actor(change),
         "note": change.note,
         "evidence_url": change.evidence_url,
+        "happened_on": _iso(change.happened_on),
     }
 
 
@@ -121,7 +124,15 @@ def item(number: str):
 def events():
     after = int_argument("after", 0, minimum=0, maximum=MAX_ID)
     limit = int_argument("limit", 100, minimum=1, maximum=EVENTS_MAX_LIMIT)
-    found = events_after(get_session(), after, limit=limit)
+    if any(request.args.get(name) for name in FEED_FILTER_ARGUMENTS):
+        # With a filter, the feed's rules: real changes only, as on /changes.
+        try:
+            wanted = feed_filter_from(request.args)
+            found = feed_after(get_session(), wanted, after, limit=limit)
+        except FeedFilterError as problem:
+            return jsonify({"error": str(problem)}), 400
+    else:
+        found = events_after(get_session(), after, limit=limit)
     body = {"events": [event_json(e) for e in found]}
     body["next_after"] = found[-1].id if found else after
     return jsonify(body)

@@ -1,7 +1,7 @@
 """display names; actors by user id; history refuses REPLACE and TRUNCATE
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-05 09:20:00
 
 Users get a public display name ("Monitor <id>" for existing users). Events and review
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
