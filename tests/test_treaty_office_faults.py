@@ -286,3 +286,68 @@ def test_a_run_where_everything_failed_is_failed(app, engine, fake):
     settings = dataclasses.replace(make_ctx(app, fake).settings)
     run = run_job("poll-treaties", engine=engine, settings=settings)
     assert run.outcome == "failed" and len(run.error.splitlines()) == 10
+
+
+def test_validators_change_only_for_instruments_that_succeeded(app, engine, fake):
+    fake.send_etag = True
+    poll(app, fake)
+
+    def stored() -> dict:
+        with Session(engine) as session:
+            return dict(session.get(SourceStatus, "treaty_office").validators)
+
+    before = stored()
+    bad = standard_chart(185, kaz(185, **ACCESSION_185))
+    bad[1][0]["DateConsentement"] = "soon"
+    fake.set_chart(185, bad)  # a new body and ETag, unreadable
+    fake.set_chart(210, standard_chart(210, kaz(210, signed=date(2026, 1, 12))))
+    assert poll(app, fake, at=1)["failed"] == 1
+    after = stored()
+    url185 = next(url for url in before if "numSTE=185" in url)
+    url210 = next(url for url in before if "numSTE=210" in url)
+    assert after[url185] == before[url185]
+    assert after[url210] != before[url210]
+
+
+def test_a_second_instrument_that_keeps_failing_is_announced_too(app, engine, fake):
+    poll(app, fake)
+    fake.fail_treaty(30, 404)
+    for hour in (1, 2, 3):
+        poll(app, fake, at=hour)
+    fake.fail_treaty(173, 404)
+    for hour in (4, 5, 6):
+        poll(app, fake, at=hour)
+    first, second = events(engine, "source_failing")
+    assert "ETS 030" in first.summary and "ETS 173" not in first.summary
+    assert "ETS 173" in second.summary and "(3 checks in a row)" in second.summary
+    poll(app, fake, at=7)
+    assert len(events(engine, "source_failing")) == 2  # announced once each
+
+
+def test_only_a_full_answer_confirms_a_pending_change(app, engine, fake):
+    fake.send_etag = True
+    poll(app, fake)
+    fake.respond_next_for(18, denounced_18(), headers={"ETag": '"glitch"'})
+    assert poll(app, fake, at=1)["pending"] == 1
+    # A cache that keeps answering 304 for the glitch must not confirm it.
+    fake.respond_next_for(18, b"", status=304, headers={"ETag": '"glitch"'})
+    counts = poll(app, fake, at=2)
+    assert counts["failed"] == 1 and "no validator" in treaty(engine, "ets-018").last_error
+    assert treaty(engine, "ets-018").state == "in_force"
+    poll(app, fake, at=3)
+    assert treaty(engine, "ets-018").pending_state is None
+    assert changes(engine) == []
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        pytest.param({"signed": date(2027, 6, 1)}, id="signature-next-year"),
+        pytest.param({"consent": date(1900, 1, 1)}, id="before-the-council-existed"),
+    ],
+)
+def test_an_implausible_date_in_kazakhstans_row_is_a_failed_check(app, engine, fake, dates):
+    poll(app, fake)
+    fake.set_chart(185, standard_chart(185, kaz(185, **dates)))
+    assert poll(app, fake, at=1)["failed"] == 1
+    assert treaty(engine, "ets-185").state == "not_signed"
