@@ -19,7 +19,7 @@ from tests.treaty_helpers import (
     serve_seeded_states,
     treaty,
 )
-from tracker.models import JobRun, SourceStatus, Treaty, TreatyStateChange
+from tracker.models import ItemReview, JobRun, SourceStatus, Treaty, TreatyStateChange
 from tracker.sources.treaty_office import UnexpectedNotModifiedError
 from tracker.treaties.observations import interpret
 
@@ -158,7 +158,9 @@ def test_a_bad_date_in_kazakhstans_row_fails_that_check(app, engine, fake):
     ("chart", "failed"),
     [
         pytest.param(lambda n: standard_chart(n), 0, id="complete-chart-without-the-row"),
-        pytest.param(lambda n: standard_chart(n)[:2], 1, id="a-bucket-missing"),
+        pytest.param(
+            lambda n: [standard_chart(n)[0] + standard_chart(n)[2], []], 1, id="a-bucket-missing"
+        ),
         pytest.param(lambda n: [[], [], standard_chart(n)[2][0:1]], 1, id="no-members"),
         pytest.param(lambda n: [standard_chart(n)[0][:1], [], []], 1, id="too-few-rows"),
         pytest.param(
@@ -243,7 +245,9 @@ def test_a_304_after_a_304_is_not_asked_for(app, engine, fake):
 @pytest.mark.parametrize(
     ("overrides", "interval", "message"),
     [
-        pytest.param({"http_max_bytes": 100_000}, 0.0, "more than the limit", id="cap"),
+        pytest.param(
+            {"http_max_bytes": 100_000}, 0.0, "more than the limit of 100000 bytes", id="cap"
+        ),
         pytest.param({"http_deadline_seconds": 1}, 0.01, "deadline", id="deadline"),
     ],
 )
@@ -351,3 +355,26 @@ def test_an_implausible_date_in_kazakhstans_row_is_a_failed_check(app, engine, f
     fake.set_chart(185, standard_chart(185, kaz(185, **dates)))
     assert poll(app, fake, at=1)["failed"] == 1
     assert treaty(engine, "ets-185").state == "not_signed"
+
+
+def test_a_pending_change_is_confirmed_only_by_the_same_state_and_dates(app, engine, fake):
+    poll(app, fake)
+    fake.respond_next_for(18, denounced_18())
+    poll(app, fake, at=1)
+    other_date = standard_chart(18, kaz(18, **SEEDED_ROWS[18], denounced=date(2026, 1, 13)))
+    fake.respond_next_for(18, other_date)
+    assert poll(app, fake, at=2)["pending"] == 1
+    ets018 = treaty(engine, "ets-018")
+    assert (ets018.state, ets018.pending_dates["denounced_on"]) == ("in_force", "2026-01-13")
+
+
+def test_a_confirmed_date_correction_is_recorded_and_flagged_for_review(app, engine, fake):
+    poll(app, fake)
+    moved = SEEDED_ROWS[18] | {"in_force": date(2010, 6, 1)}
+    fake.set_chart(18, standard_chart(18, kaz(18, **moved)))
+    assert poll(app, fake, at=1)["pending"] == 1
+    assert poll(app, fake, at=2)["changed"] == 1
+    assert treaty(engine, "ets-018").in_force_on == date(2010, 6, 1)
+    with Session(engine) as session:
+        [review] = session.exec(select(ItemReview)).all()
+        assert review.suggested_status == "implemented"  # same state: no step back suggested
