@@ -53,12 +53,21 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (public, auth, monitor, admin, api, treaties, subscriptions, errors):
         app.register_blueprint(module.bp)
+    _register_watch_blueprints(app)
+
+
+def _register_watch_blueprints(app: Flask) -> None:
+    from tracker.web import admin_sources, inbox
+
+    for module in (inbox, admin_sources):
+        app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
     from tracker.mail import cli as mail_cli
+    from tracker.texts import cli as texts_cli
 
     register_commands(app)
-    for command in mail_cli.COMMANDS:
+    for command in (*mail_cli.COMMANDS, *texts_cli.COMMANDS):
         app.cli.add_command(command)
