@@ -1,12 +1,13 @@
 """The read-only JSON API, version 1."""
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from tracker.db import get_session
 from tracker.events import events_after
 from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
-from tracker.models import Event, Item, StatusChange
+from tracker.models import Document, Event, Item, StatusChange
+from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -17,9 +18,15 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def item_json(item: Item, parent_number: str | None) -> dict:
-    """Return the public JSON form of an item."""
+def _absolute(endpoint: str, **values) -> str:
+    """Return an absolute URL built on the configured base URL, not on the request's Host."""
+    return current_app.extensions["tracker_settings"].base_url + url_for(endpoint, **values)
+
+
+def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEXT) -> dict:
+    """Return the public JSON form of an item; ``text_slug`` names its text ("res-2616")."""
     return {
+        "text_slug": text_slug,
         "number": item.number,
         "parent": parent_number,
         "text": item.text,
@@ -29,7 +36,7 @@ def item_json(item: Item, parent_number: str | None) -> dict:
         "verb": item.verb,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
-        "url": url_for("public.item_detail", number=item.number, _external=True),
+        "url": _absolute("public.item_detail", slug=text_slug, number=item.number),
     }
 
 
@@ -60,21 +67,55 @@ def event_json(event: Event) -> dict:
     }
 
 
+def text_json(document: Document) -> dict:
+    """Return the public JSON form of a tracked text."""
+    return {
+        "slug": document.slug,
+        "kind": document.kind,
+        "reference": document.reference,
+        "title": document.title,
+        "adopted_on": document.dated.isoformat(),
+        "source_url": document.source_url,
+        "items_url": _absolute("api.items", text=document.slug),
+        "url": _absolute("public.dashboard", slug=document.slug),
+    }
+
+
+@bp.get("/texts")
+def texts():
+    return jsonify({"texts": [text_json(document) for document in list_texts(get_session())]})
+
+
 @bp.get("/items")
 def items():
-    every = all_items(get_session())
+    db = get_session()
+    slug = request.args.get("text")
+    document = get_text(db, slug) if slug else None
+    if slug and document is None:
+        return jsonify({"error": f"no text has the slug {slug!r}; see /api/v1/texts"}), 404
+    every = all_items(db, document_id=document.id if document else None)
     numbers = {item.id: item.number for item in every}
-    return jsonify({"items": [item_json(item, numbers.get(item.parent_id)) for item in every]})
+    slugs = text_slugs(db)
+    return jsonify(
+        {
+            "items": [
+                item_json(item, numbers.get(item.parent_id), slugs[item.document_id])
+                for item in every
+            ]
+        }
+    )
 
 
 @bp.get("/items/<number>")
 def item(number: str):
     db = get_session()
-    found = get_item(db, number)
+    slug = request.args.get("text") or LEGACY_TEXT
+    document = get_text(db, slug)
+    found = get_item(db, number, document_id=document.id) if document else None
     if found is None:
         abort(404)
     parent = db.get(Item, found.parent_id) if found.parent_id else None
-    body = item_json(found, parent.number if parent else None)
+    body = item_json(found, parent.number if parent else None, slug)
     body["history"] = [change_json(c) for c in status_history(db, found.id)]
     return jsonify(body)
 
