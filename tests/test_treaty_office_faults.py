@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from jobs import poll_treaties
 from jobs.runner import run_job
-from tests.fake_treaty_office import chart_row, standard_chart
+from tests.fake_treaty_office import SIGNATURES_PATH, chart_row, standard_chart
 from tests.treaty_helpers import (
     NOW,
     SEEDED_ROWS,
@@ -378,3 +378,12 @@ def test_a_confirmed_date_correction_is_recorded_and_flagged_for_review(app, eng
     with Session(engine) as session:
         [review] = session.exec(select(ItemReview)).all()
         assert review.suggested_status == "implemented"  # same state: no step back suggested
+
+
+def test_a_long_retry_after_is_waited_at_most_one_deadline(app, engine, fake):
+    poll(app, fake)
+    fake.fail_next(SIGNATURES_PATH, 1, 429, headers={"Retry-After": "3600"})
+    sleeps: list[float] = []
+    ctx = make_ctx(app, fake, now=NOW + HOUR, http_deadline_seconds=5)
+    assert poll_treaties.run(ctx, sleep=sleeps.append)["failed"] == 0
+    assert len(sleeps) == 1 and 5 <= sleeps[0] <= 5.5
