@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.mail.compose import MailIdentity
 from tracker.mail.tokens import make_compact_token, make_token
-from tracker.models import Event, Item, Subscriber, SubscriptionTopic, Treaty
+from tracker.models import Document, Event, Item, Subscriber, SubscriptionTopic, Treaty
 
 # Source health is for monitors; a treaty change mailed as the treaty's own event is not
 # mailed again as each linked item's timeline entry, unless the item itself was chosen.
@@ -122,13 +122,30 @@ class MailedEvent:
     group: str
 
 
+def item_texts(session: Session, item_ids: set[int]) -> dict[int, str]:
+    """Return the slug of the text each item belongs to, by item id."""
+    if not item_ids:
+        return {}
+    rows = session.exec(
+        select(Item.id, Document.slug)
+        .join(Document, col(Document.id) == col(Item.document_id))
+        .where(col(Item.id).in_(item_ids))
+    )
+    return dict(rows.all())
+
+
 def describe_events(session: Session, settings: Settings, events: list[Event]) -> list[MailedEvent]:
     """Return the events with their links and groups for a template."""
     slugs = dict(session.exec(select(Treaty.id, Treaty.slug)).all())
+    texts = item_texts(session, {e.item_id for e in events if e.item_id is not None})
     described = []
     for event in events:
         item = event.payload.get("item")
-        if item:
+        if item and event.item_id in texts:
+            # The paragraph's own page (/items/<n> only redirects there, for the default text).
+            url = f"{settings.base_url}/texts/{texts[event.item_id]}/{item}"
+            group = "Paragraphs"
+        elif item:
             url, group = f"{settings.base_url}/items/{item}", "Paragraphs"
         elif event.treaty_id in slugs:
             url, group = f"{settings.base_url}/treaties/{slugs[event.treaty_id]}", "Treaties"
