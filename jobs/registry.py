@@ -110,7 +110,8 @@ JOBS: tuple[JobSpec, ...] = (
         target="jobs.send_mail:run",
         description="Queue immediate alerts and monitor alerts, then send the outbox",
         make_trigger=_every_half_minute,
-        # Immediate alerts must leave within a minute of their event.
+        # An immediate alert leaves within a minute once its run of close changes is complete
+        # (TRACKER_ALERT_COALESCE_MINUTES after the newest).
         misfire_grace_seconds=30,
     ),
     JobSpec(

@@ -146,6 +146,7 @@ def test_digest_sections_list_lapsing_invitations_and_stale_paragraphs_at_their_
         assert names[slug] not in lapsing, slug
     stale = body.split("Paragraphs whose status has not moved for 6 months or more (1)")[1]
     assert "§9.1 " in stale and "§9.3 " not in stale and "§13 " not in stale
+    assert "https://tracker.example.org/texts/res-2616/9.1\n" in stale
 
 
 def session_names(engine):

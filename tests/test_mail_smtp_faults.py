@@ -179,3 +179,14 @@ def test_a_relay_refusing_to_relay_at_rcpt_is_the_transports_fault(
     smtp_server.handler.refuse.clear()
     assert send_now(app, smtp_server, ahead=timedelta(hours=1)).sent == 3
     assert lost_and_duplicated(expected, smtp_server.message_ids()) == (0, 0)
+
+
+def test_outbox_send_exits_with_the_reason_when_the_relay_refuses(app, engine, smtp_server):
+    queue_messages(engine, READERS)
+    smtp_server.handler.refuse_mail_from = "550 5.7.1 Sender rejected"
+    app.extensions["tracker_settings"] = mail_ctx(app, smtp_server).settings
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.exit_code == 1
+    assert "MAIL FROM" in result.output and "550 5.7.1 Sender rejected" in result.output
+    assert_nobody_suppressed(engine)
+    assert {r.state for r in outbox(engine)} == {"pending"}

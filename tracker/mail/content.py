@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.mail.compose import MailIdentity
 from tracker.mail.tokens import make_compact_token, make_token
-from tracker.models import Event, Item, Subscriber, SubscriptionTopic, Treaty
+from tracker.models import Document, Event, Item, Subscriber, SubscriptionTopic, Treaty
 from tracker.users import actor_name, display_names
 
 # Source health is for monitors; a treaty change mailed as the treaty's own event is not
@@ -123,14 +123,31 @@ class MailedEvent:
     group: str
 
 
+def item_texts(session: Session, item_ids: set[int]) -> dict[int, str]:
+    """Return the slug of the text each item belongs to, by item id."""
+    if not item_ids:
+        return {}
+    rows = session.exec(
+        select(Item.id, Document.slug)
+        .join(Document, col(Document.id) == col(Item.document_id))
+        .where(col(Item.id).in_(item_ids))
+    )
+    return dict(rows.all())
+
+
 def describe_events(session: Session, settings: Settings, events: list[Event]) -> list[MailedEvent]:
     """Return the events with their links and groups for a template."""
     slugs = dict(session.exec(select(Treaty.id, Treaty.slug)).all())
     names = display_names(session)
+    texts = item_texts(session, {e.item_id for e in events if e.item_id is not None})
     described = []
     for event in events:
         item = event.payload.get("item")
-        if item:
+        if item and event.item_id in texts:
+            # The paragraph's own page (/items/<n> only redirects there, for the default text).
+            url = f"{settings.base_url}/texts/{texts[event.item_id]}/{item}"
+            group = "Paragraphs"
+        elif item:
             url, group = f"{settings.base_url}/items/{item}", "Paragraphs"
         elif event.treaty_id in slugs:
             url, group = f"{settings.base_url}/treaties/{slugs[event.treaty_id]}", "Treaties"

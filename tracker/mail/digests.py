@@ -11,7 +11,13 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.mail.alerts import PREFIX, _mailable
 from tracker.mail.compose import render_mail
-from tracker.mail.content import describe_events, interest_of, mail_identity, subscriber_links
+from tracker.mail.content import (
+    describe_events,
+    interest_of,
+    item_texts,
+    mail_identity,
+    subscriber_links,
+)
 from tracker.mail.outbox import enqueue_mail
 from tracker.mail.tokens import email_fingerprint
 from tracker.models import Document, Event, Item, Subscriber, Treaty
@@ -238,6 +244,7 @@ def _queue_one(
             "period": period,
             "lapsing": lapsing,
             "stale": stale[:STALE_SHOWN],
+            "stale_texts": item_texts(session, {item.id for item in stale[:STALE_SHOWN]}),
             "stale_total": len(stale),
             "stale_months": settings.stale_item_months,
             "links": links,
