@@ -77,3 +77,15 @@ class ItemReview(SQLModel, table=True):
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=200)
     resolution_event_id: int | None = Field(default=None, foreign_key="event.id")
+
+
+class ItemLineage(SQLModel, table=True):
+    """A monitor's mark: this paragraph continues a paragraph of an earlier text."""
+
+    __table_args__ = (UniqueConstraint("item_id", "predecessor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)  # the newer paragraph
+    predecessor_id: int = Field(foreign_key="item.id", index=True)  # the older one
+    marked_at: datetime
+    marked_by: str = Field(max_length=200)

@@ -20,8 +20,10 @@ from tracker.models import Event
 from tracker.sources.health import all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
+from tracker.web.text_links import cross_referenced, lineage_context
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_filter(cross_referenced, "cross_referenced")
 
 HISTORY_PER_PAGE = 50
 
@@ -120,6 +122,7 @@ def item_detail(slug: str, number: str):
         diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
         documents=item_documents(session, item.id),
+        **lineage_context(session, item),
     )
 
 
