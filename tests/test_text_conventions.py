@@ -323,3 +323,49 @@ def test_roman_list_under_a_paragraph_and_letters_under_roman_items():
         ("1.iii", "1"), ("1.iv", "1"), ("1.v", "1"),
     ]  # fmt: skip
     assert {u.addressee for u in parsed.units} == {"the Committee of Ministers"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. The Assembly notes the elections.\n2 October 2022 was the polling day.\n2. End.\n",
+        "1. The Assembly notes that\n2 Parties boycotted the vote.\n2. End.\n",
+        "1. The Assembly notes that turnout fell.\n2022. The Assembly also notes it.\n2. End.\n",
+    ],
+    ids=["month after a finished sentence", "wrapped line", "year with a dot"],
+)
+def test_figures_at_line_start_do_not_start_units(text):
+    assert [u.number for u in parse_text(text).units] == ["1", "2"]
+
+
+def test_a_paragraph_continues_after_a_page_break():
+    text = (
+        "Resolution 2999 (2025)\n\nTitle\n\n1. The Assembly notes the reforms.\n\n\f\n"
+        "Resolution 2999 (2025)\n\n2\n\nThe Assembly also welcomes them.\n2. End.\n"
+    )
+    assert parse_text(text).units[0].text == (
+        "The Assembly notes the reforms. The Assembly also welcomes them."
+    )
+
+
+def test_a_sub_paragraph_naming_someone_keeps_the_chapeau_addressee():
+    text = (
+        "1. The Assembly calls on the authorities to:\n1.1. asks the courts to publish decisions;\n"
+        "2. The Assembly recommends that the Committee of Ministers invite member States to:\n"
+        "2.1. act.\n"
+    )
+    assert [u.addressee for u in parse_text(text).units] == [
+        "the authorities", "the authorities", "the Committee of Ministers",
+        "the Committee of Ministers",
+    ]  # fmt: skip
+
+
+def test_a_note_mark_used_twice_before_its_first_text_is_ambiguous():
+    lines = [
+        "1. The Assembly recalls Resolution 1526 (2006)¹ and 2193 (2017)¹.",
+        "¹ Which one?",
+        "2. It recalls Doc. 16245¹.",
+        "¹ The report.",
+    ]
+    with pytest.raises(ParseError, match="footnote mark 1 "):
+        parse_text(write(lines, "plain"))

@@ -31,7 +31,7 @@ def mentions(text: str) -> list[tuple[str, Mention]]:
         ),
         ("see Doc. 16245, report", [("doc", "16245", None)]),
         ("its Recommendation 2001 (2013), which", [("recommendation", "2001", "2013")]),
-        ("the 2004 Co-operation Agreement of 2004 (revised)", []),
+        ("the 2004 Co-operation Agreement of 2004 (revised), its 2004 (2019) update", []),
         ("Opinion 300 (2022) and Resolution No. 1 (2020)", [("opinion", "300", "2022")]),
     ],
 )
