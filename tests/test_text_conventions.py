@@ -369,3 +369,28 @@ def test_a_note_mark_used_twice_before_its_first_text_is_ambiguous():
     ]
     with pytest.raises(ParseError, match="footnote mark 1 "):
         parse_text(write(lines, "plain"))
+
+
+def test_addressees_named_by_each_sub_paragraph_and_trailing_clauses():
+    text = (
+        "1. The Assembly calls on:\n1.1. the Kazakh authorities to release the prisoners;\n"
+        "1.2. the international community to:\n1.2.1. help.\n"
+        "2. The Assembly decides to:\n2.1. set up a working group to follow the matter.\n"
+        "3. The Assembly urges the authorities of Kazakhstan, in co-operation with the Venice"
+        " Commission, to:\n3.1. reform.\n"
+        "4. The Assembly invites Armenia, Azerbaijan and Georgia to:\n4.1. talk.\n"
+    )
+    assert [(u.number, u.addressee) for u in parse_text(text).units] == [
+        ("1", None), ("1.1", "the Kazakh authorities"), ("1.2", "the international community"),
+        ("1.2.1", "the international community"), ("2", None), ("2.1", None),
+        ("3", "the authorities of Kazakhstan"), ("3.1", "the authorities of Kazakhstan"),
+        ("4", "Armenia, Azerbaijan and Georgia"), ("4.1", "Armenia, Azerbaijan and Georgia"),
+    ]  # fmt: skip
+
+
+def test_a_clause_between_the_assembly_and_its_call():
+    text = (
+        "1. The Assembly, referring to its Resolution 1526 (2006), calls on the authorities to:\n"
+        "1.1. act.\n"
+    )
+    assert [u.addressee for u in parse_text(text).units] == ["the authorities"] * 2
