@@ -394,3 +394,12 @@ def test_a_clause_between_the_assembly_and_its_call():
         "1.1. act.\n"
     )
     assert [u.addressee for u in parse_text(text).units] == ["the authorities"] * 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_unnumbered_items_after_a_colon_stay_in_the_unit(fmt):
+    lines = ["1. The Assembly notes:", "– the first point;", "– the second point.", "2. End."]
+    assert [u[:3] for u in units(lines, fmt)] == [
+        ("1", None, "The Assembly notes: – the first point; – the second point."),
+        ("2", None, "End."),
+    ]
