@@ -11,7 +11,15 @@ from tracker.models.documents import (
     WatchedSource,
 )
 from tracker.models.events import Cursor, Event
-from tracker.models.items import Document, Item, ItemLineage, ItemReview, StatusChange
+from tracker.models.items import (
+    Document,
+    Item,
+    ItemLineage,
+    ItemReview,
+    ItemTag,
+    StatusChange,
+    Tag,
+)
 from tracker.models.jobs import JobRun, SchedulerLease
 from tracker.models.mail import OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
 from tracker.models.sources import RawResponse, SourceStatus
@@ -29,6 +37,7 @@ __all__ = [
     "Item",
     "ItemLineage",
     "ItemReview",
+    "ItemTag",
     "ItemTreaty",
     "JobRun",
     "LoginAttempt",
@@ -41,6 +50,7 @@ __all__ = [
     "SubscribeAttempt",
     "Subscriber",
     "SubscriptionTopic",
+    "Tag",
     "Treaty",
     "TreatyStateChange",
     "User",
