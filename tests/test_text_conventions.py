@@ -323,3 +323,83 @@ def test_roman_list_under_a_paragraph_and_letters_under_roman_items():
         ("1.iii", "1"), ("1.iv", "1"), ("1.v", "1"),
     ]  # fmt: skip
     assert {u.addressee for u in parsed.units} == {"the Committee of Ministers"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1. The Assembly notes the elections.\n2 October 2022 was the polling day.\n2. End.\n",
+        "1. The Assembly notes that\n2 Parties boycotted the vote.\n2. End.\n",
+        "1. The Assembly notes that turnout fell.\n2022. The Assembly also notes it.\n2. End.\n",
+    ],
+    ids=["month after a finished sentence", "wrapped line", "year with a dot"],
+)
+def test_figures_at_line_start_do_not_start_units(text):
+    assert [u.number for u in parse_text(text).units] == ["1", "2"]
+
+
+def test_a_paragraph_continues_after_a_page_break():
+    text = (
+        "Resolution 2999 (2025)\n\nTitle\n\n1. The Assembly notes the reforms.\n\n\f\n"
+        "Resolution 2999 (2025)\n\n2\n\nThe Assembly also welcomes them.\n2. End.\n"
+    )
+    assert parse_text(text).units[0].text == (
+        "The Assembly notes the reforms. The Assembly also welcomes them."
+    )
+
+
+def test_a_sub_paragraph_naming_someone_keeps_the_chapeau_addressee():
+    text = (
+        "1. The Assembly calls on the authorities to:\n1.1. asks the courts to publish decisions;\n"
+        "2. The Assembly recommends that the Committee of Ministers invite member States to:\n"
+        "2.1. act.\n"
+    )
+    assert [u.addressee for u in parse_text(text).units] == [
+        "the authorities", "the authorities", "the Committee of Ministers",
+        "the Committee of Ministers",
+    ]  # fmt: skip
+
+
+def test_a_note_mark_used_twice_before_its_first_text_is_ambiguous():
+    lines = [
+        "1. The Assembly recalls Resolution 1526 (2006)¹ and 2193 (2017)¹.",
+        "¹ Which one?",
+        "2. It recalls Doc. 16245¹.",
+        "¹ The report.",
+    ]
+    with pytest.raises(ParseError, match="footnote mark 1 "):
+        parse_text(write(lines, "plain"))
+
+
+def test_addressees_named_by_each_sub_paragraph_and_trailing_clauses():
+    text = (
+        "1. The Assembly calls on:\n1.1. the Kazakh authorities to release the prisoners;\n"
+        "1.2. the international community to:\n1.2.1. help.\n"
+        "2. The Assembly decides to:\n2.1. set up a working group to follow the matter.\n"
+        "3. The Assembly urges the authorities of Kazakhstan, in co-operation with the Venice"
+        " Commission, to:\n3.1. reform.\n"
+        "4. The Assembly invites Armenia, Azerbaijan and Georgia to:\n4.1. talk.\n"
+    )
+    assert [(u.number, u.addressee) for u in parse_text(text).units] == [
+        ("1", None), ("1.1", "the Kazakh authorities"), ("1.2", "the international community"),
+        ("1.2.1", "the international community"), ("2", None), ("2.1", None),
+        ("3", "the authorities of Kazakhstan"), ("3.1", "the authorities of Kazakhstan"),
+        ("4", "Armenia, Azerbaijan and Georgia"), ("4.1", "Armenia, Azerbaijan and Georgia"),
+    ]  # fmt: skip
+
+
+def test_a_clause_between_the_assembly_and_its_call():
+    text = (
+        "1. The Assembly, referring to its Resolution 1526 (2006), calls on the authorities to:\n"
+        "1.1. act.\n"
+    )
+    assert [u.addressee for u in parse_text(text).units] == ["the authorities"] * 2
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_unnumbered_items_after_a_colon_stay_in_the_unit(fmt):
+    lines = ["1. The Assembly notes:", "– the first point;", "– the second point.", "2. End."]
+    assert [u[:3] for u in units(lines, fmt)] == [
+        ("1", None, "The Assembly notes: – the first point; – the second point."),
+        ("2", None, "End."),
+    ]

@@ -11,7 +11,15 @@ from tracker.models.documents import (
     WatchedSource,
 )
 from tracker.models.events import Cursor, Event
-from tracker.models.items import Document, Item, ItemReview, ItemTag, StatusChange, Tag
+from tracker.models.items import (
+    Document,
+    Item,
+    ItemLineage,
+    ItemReview,
+    ItemTag,
+    StatusChange,
+    Tag,
+)
 from tracker.models.jobs import JobRun, SchedulerLease
 from tracker.models.mail import OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
 from tracker.models.sources import RawResponse, SourceStatus
@@ -27,6 +35,7 @@ __all__ = [
     "Event",
     "FoundDocument",
     "Item",
+    "ItemLineage",
     "ItemReview",
     "ItemTag",
     "ItemTreaty",

@@ -86,6 +86,18 @@ class ItemReview(SQLModel, table=True):
     resolution_event_id: int | None = Field(default=None, foreign_key="event.id")
 
 
+class ItemLineage(SQLModel, table=True):
+    """A monitor's mark: this paragraph continues a paragraph of an earlier text."""
+
+    __table_args__ = (UniqueConstraint("item_id", "predecessor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)  # the newer paragraph
+    predecessor_id: int = Field(foreign_key="item.id", index=True)  # the older one
+    marked_at: datetime
+    marked_by: str = Field(max_length=200)
+
+
 class Tag(SQLModel, table=True):
     """A theme monitors tag paragraphs with (elections, judiciary, ...)."""
 

@@ -25,7 +25,8 @@ _ADVERBS = (
     r"|firmly|again|once\s+again|hereby|in\s+particular|moreover|finally)\b\s*,?\s*)*"
 )
 _CHAPEAU = re.compile(
-    rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*(?:that\s+)?"
+    rf"^(?P<subject>{_SUBJECT}(?:[^,:;]{{1,120}},\s*)?)?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*"
+    r"(?:that\s+)?"
     r"(?P<addressee>[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$",
     re.IGNORECASE,
 )
@@ -37,7 +38,19 @@ _RECOMMENDATION = re.compile(
 )
 _BARE_CHAPEAU = re.compile(rf"^{_SUBJECT}{_ADVERBS}:$", re.IGNORECASE)
 _COMMITTEE_OF_MINISTERS = re.compile(r"^(?:the\s+)?committee\s+of\s+ministers\b", re.IGNORECASE)
-_TRAILING = re.compile(r"\s*,?\s*(?:in\s+particular|inter\s+alia|as\s+a\s+matter\s+of\s+\w+)\W*$")
+_TRAILING = re.compile(
+    r"\s*,?\s*(?:in\s+particular|inter\s+alia|as\s+a\s+matter\s+of\s+\w+)\W*$"
+    # "the authorities, in co-operation with the Venice Commission," names the authorities
+    r"|\s*,\s*(?:in|as|with|within|including|together|where|which|who|when|while|through"
+    r"|notably|particularly|especially|without|once|if|pending|following)\b.*$",
+    re.IGNORECASE,
+)
+# Under "The Assembly calls on:", each sub-unit names its addressee: "the authorities to:".
+_CALLING = {
+    "calls on", "calls upon", "appeals to", "encourages", "urges", "recommends", "invites", "asks",
+    "requests", "exhorts",
+}  # fmt: skip
+_NAMED = re.compile(r"^(?P<addressee>(?:the\s+)?[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,9 @@ def scope_of(text: str, inherited: Scope | None) -> Scope:
     scope = inherited or Scope()
     if _BARE_CHAPEAU.match(text):
         return Scope()
+    calling = scope.verb in _CALLING and scope.addressee is None
+    if calling and (named := _NAMED.match(text)):
+        return Scope(_addressee(named["addressee"]), scope.verb, False)
     chapeau = _CHAPEAU.match(text) or _RECOMMENDATION.match(text)
     if chapeau is None and text.endswith(":"):
         # "The Assembly is concerned about X. It therefore calls on the authorities to:"

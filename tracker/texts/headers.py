@@ -48,7 +48,6 @@ _HEADERS = [
     r"\d{4}\s*[-–—]\s*\w+\s+part[-\s]session",
     r"[A-Z]\.\s+draft\s+(?:resolution|recommendation|opinion)",
     r"_{3,}|-{3,}|\*{3,}|={3,}",
-    r"\((?:open|close)\)",
 ]
 HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # Page residue can stand anywhere in PDF text, even in the middle of a paragraph.

@@ -23,6 +23,7 @@ from tracker.texts.numbering import (
 from tracker.texts.units import ParseError
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
+_ENDS_PARAGRAPH = re.compile(r"[.;!?][)”\"’»]*\s*(?:\d{1,2})?\s*$")
 _ENDS_SENTENCE = re.compile(r"[.;:!?)”\"’»]\s*(?:\d{1,2})?\s*$")
 
 
@@ -179,8 +180,10 @@ class Reader:
     def _detached(self, line: str) -> bool:
         """Say whether a line after a finished unit and a blank line stands apart from it."""
         if not self.detached and self.after_blank and not self.gap_explained:
-            finished = _ENDS_SENTENCE.search(REF.sub("", self.units[-1].lines[-1]))
-            self.detached = bool(finished) and not line.lstrip()[:1].islower()
+            # After a colon the unit goes on ("notes:" then "– the first;"), as it does with a
+            # line that does not start with a capital letter.
+            finished = _ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1]))
+            self.detached = bool(finished) and line.lstrip()[:1].isupper()
         self.after_blank = self.gap_explained = False
         return self.detached
 

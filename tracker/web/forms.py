@@ -58,6 +58,12 @@ class StatusChangeForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
 
 
+class LineageForm(FlaskForm):
+    predecessor = SelectField(
+        "Paragraph of an earlier text that this one continues", validators=[InputRequired()]
+    )
+
+
 class AddUserForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
     display_name = StringField(

@@ -15,8 +15,9 @@ from tracker.items.status_changes import (
 from tracker.items.statuses import STATUS_INFO
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.models import Item
+from tracker.texts.lineage import LineageError, earlier_items, mark_successor
 from tracker.texts.queries import LEGACY_TEXT, get_text
-from tracker.web.forms import ClassifyForm, StatusChangeForm
+from tracker.web.forms import ClassifyForm, LineageForm, StatusChangeForm
 from tracker.web.request_guards import MAX_ID
 from tracker.web.security import csrf, login_required
 
@@ -137,6 +138,42 @@ def change_status(slug: str, number: str):
     db.commit()
     flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
     return redirect(url_for("public.item_detail", slug=slug, number=item.number))
+
+
+def lineage_form(db, item: Item) -> LineageForm:
+    """Return the form to mark an item as the successor of a paragraph of an earlier text."""
+    form = LineageForm()
+    form.predecessor.choices = [
+        (str(r.item.id), f"{r.text.reference} §{r.item.number}: {r.item.text[:80]}")
+        for r in earlier_items(db, item)
+    ]
+    return form
+
+
+@bp.post("/texts/<slug>/<number>/lineage")
+@login_required()
+def mark_lineage(slug: str, number: str):
+    db = get_session()
+    text = get_text(db, slug)
+    item = get_item(db, number, document_id=text.id) if text else None
+    if item is None:
+        abort(404)
+    form = lineage_form(db, item)
+    if not form.validate():
+        flash("Choose a paragraph of an earlier text.")
+        return redirect(url_for("public.item_detail", slug=slug, number=number))
+    begin_write(db)
+    try:
+        mark_successor(
+            db, item, db.get(Item, int(form.predecessor.data)), actor=g.user.email, now=clock.now()
+        )
+    except LineageError as refused:
+        db.rollback()
+        flash(str(refused))
+        return redirect(url_for("public.item_detail", slug=slug, number=number))
+    db.commit()
+    flash(f"§{item.number} is now marked as continuing an earlier paragraph.")
+    return redirect(url_for("public.item_detail", slug=slug, number=number))
 
 
 @bp.route("/texts/<slug>/<number>/classify", methods=["GET", "POST"])

@@ -41,8 +41,10 @@ from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 from tracker.web.request_guards import MAX_PAGE, int_argument
+from tracker.web.text_links import cross_referenced, lineage_context
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_filter(cross_referenced, "cross_referenced")
 
 HISTORY_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
@@ -173,6 +175,7 @@ def item_detail(slug: str, number: str):
         diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
         documents=item_documents(session, item.id),
+        **lineage_context(session, item),
     )
 
 
