@@ -183,3 +183,12 @@ def test_new_validators_of_an_unchanged_answer_are_kept(app, engine, site):
     counts, _ = run_check(app, now=NOW + HOUR)
     assert counts["unchanged"] == 1
     assert health(engine, "lm").validators[url]["last_modified"] == second
+
+
+@pytest.mark.postgres
+def test_an_overlong_link_is_dropped_not_fatal(app, engine, site):
+    long_link = "http://news.example/" + "a" * 2100
+    add_source(engine, "long", site.set("/rss", rss(("x", "Long link", long_link, "Text."), A)))
+    counts, failures = run_check(app)
+    assert failures == [] and counts["new_documents"] == 2
+    assert [d.link for d in documents(engine)] == [None, A[2]]

@@ -1,5 +1,6 @@
 """New documents into the inbox, once each; the one writer of found documents and snapshots."""
 
+import dataclasses
 import hashlib
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from tracker.sources.entries import Entry
 from tracker.texts.comparison import word_diff
 
 EXCERPT_CONTEXT_WORDS = 12
+LINK_MAX_LENGTH = 2000
 
 
 def sha256_text(value: str) -> str:
@@ -95,6 +97,9 @@ def record_entries(
     """Add the entries not seen before to the inbox; return how many were new."""
     new = 0
     for entry in entries:
+        if entry.link is not None and len(entry.link) > LINK_MAX_LENGTH:
+            # Kept as text, not as a link: the column (and any sane URL) is shorter.
+            entry = dataclasses.replace(entry, link=None)
         keys = [
             sha256_text(entry.key),
             sha256_text(entry.link) if entry.link else None,
