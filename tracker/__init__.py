@@ -43,9 +43,10 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.web import security
+    from tracker.web import caching, security
 
     security.init_app(app)
+    caching.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

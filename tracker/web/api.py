@@ -1,93 +1,171 @@
-"""The read-only JSON API, version 1."""
+"""The read-only JSON API, version 1: paragraphs, their history, the event log, treaties.
 
-from flask import Blueprint, abort, jsonify, request, url_for
+Every list is read in keyset pages the same way: ``limit`` (1 to 500) and ``after`` (the key of
+the last row you have); ``next`` in the answer (and a ``Link: rel="next"`` header) is the URL of
+the following page, or null at the end. The OpenAPI document is ``tracker.web.openapi``.
+"""
 
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from tracker import clock
 from tracker.db import get_session
 from tracker.events import events_after
-from tracker.items.queries import all_items, get_item
-from tracker.items.status_changes import status_history
-from tracker.models import Event, Item, StatusChange
+from tracker.exports import queries
+from tracker.exports.records import (
+    Links,
+    change_record,
+    iso,
+    item_record,
+    treaty_change_record,
+    treaty_record,
+    who,
+)
+from tracker.items.queries import get_item
+from tracker.models import Event, Item
+from tracker.treaties.queries import get_treaty
+from tracker.web.caching import allow_any_origin, public
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-EVENTS_MAX_LIMIT = 500
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
+class PagingError(ValueError):
+    """The paging arguments are not usable."""
 
 
-def item_json(item: Item, parent_number: str | None) -> dict:
-    """Return the public JSON form of an item."""
-    return {
-        "number": item.number,
-        "parent": parent_number,
-        "text": item.text,
-        "status": item.status,
-        "status_changed_at": _iso(item.status_changed_at),
-        "addressee": item.addressee,
-        "verb": item.verb,
-        "difference_from_draft": item.difference,
-        "draft_text": item.draft_text,
-        "url": url_for("public.item_detail", number=item.number, _external=True),
-    }
+@bp.errorhandler(PagingError)
+def _bad_paging(error: PagingError):
+    return jsonify({"error": str(error)}), 400
 
 
-def change_json(change: StatusChange) -> dict:
-    """Return the public JSON form of a history row."""
-    return {
-        "id": change.id,
-        "event_id": change.event_id,
-        "from": change.from_status,
-        "to": change.to_status,
-        "changed_at": _iso(change.changed_at),
-        "by": change.actor,
-        "note": change.note,
-        "evidence_url": change.evidence_url,
-    }
+@bp.after_request
+def _cors(response):
+    # Anyone's web page may read the API; nothing here changes state, so GET only.
+    if request.method in {"GET", "HEAD"}:
+        allow_any_origin(response)
+    return response
 
 
-def event_json(event: Event) -> dict:
-    """Return the public JSON form of an event."""
+def links() -> Links:
+    """Return the absolute links of the configured base URL."""
+    return Links(current_app.extensions["tracker_settings"].base_url)
+
+
+def page_limit() -> int:
+    """Return ``?limit=``: a whole number from 1 to MAX_LIMIT, DEFAULT_LIMIT if absent."""
+    raw = request.args.get("limit", str(DEFAULT_LIMIT))
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise PagingError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def after_id() -> int | None:
+    """Return ``?after=`` as a row id, or None when absent."""
+    raw = request.args.get("after")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise PagingError("after must be a whole number ≥ 0 (the id of the last row you have)")
+    return int(raw)
+
+
+def paged(body: dict, *, more: bool, last_key, **values):
+    """Return the JSON response of one page, with ``next`` and a Link header when more follow."""
+    next_url = None
+    if more:
+        arguments = {**request.view_args, **values, "limit": page_limit(), "after": last_key}
+        path = url_for(request.endpoint, **arguments)
+        next_url = links().base_url + path.removeprefix(request.script_root)
+    response = jsonify({**body, "next": next_url})
+    if next_url:
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return response
+
+
+def event_record(event: Event) -> dict:
+    """Return the public form of an event."""
     return {
         "id": event.id,
         "kind": event.kind,
-        "occurred_at": _iso(event.occurred_at),
-        "actor": event.actor,
+        "occurred_at": iso(event.occurred_at),
+        "actor": who(event),
         "summary": event.summary,
         "item": event.payload.get("item"),
+        "treaty": event.payload.get("treaty"),
+        "url": links().event(event.id),
         "data": event.payload,
     }
 
 
 @bp.get("/items")
+@public(cors=True)
 def items():
-    every = all_items(get_session())
-    numbers = {item.id: item.number for item in every}
-    return jsonify({"items": [item_json(item, numbers.get(item.parent_id)) for item in every]})
+    session = get_session()
+    after = request.args.get("after")
+    start = get_item(session, after) if after is not None else None
+    if after is not None and start is None:
+        raise PagingError("after must be the number of a paragraph (the last one you have)")
+    found, more = queries.items_page(session, after=start, limit=page_limit())
+    numbers = queries.item_numbers(session)
+    body = [item_record(item, numbers.get(item.parent_id), links()) for item in found]
+    return paged({"items": body}, more=more, last_key=found[-1].number if found else None)
 
 
 @bp.get("/items/<number>")
+@public(cors=True)
 def item(number: str):
-    db = get_session()
-    found = get_item(db, number)
+    session = get_session()
+    found = get_item(session, number)
     if found is None:
         abort(404)
-    parent = db.get(Item, found.parent_id) if found.parent_id else None
-    body = item_json(found, parent.number if parent else None)
-    body["history"] = [change_json(c) for c in status_history(db, found.id)]
-    return jsonify(body)
+    parent = session.get(Item, found.parent_id) if found.parent_id else None
+    history, more = queries.history_page(
+        session, found.id, after=after_id(), limit=page_limit()
+    )
+    body = item_record(found, parent.number if parent else None, links())
+    body["history"] = [change_record(change, found.number, links()) for change in history]
+    return paged(body, more=more, last_key=history[-1].id if history else None)
 
 
 @bp.get("/events")
+@public(cors=True)
 def events():
-    after = request.args.get("after", "0")
-    limit = request.args.get("limit", "100")
-    if not after.isdigit() or not limit.isdigit() or not 1 <= int(limit) <= EVENTS_MAX_LIMIT:
-        return jsonify(
-            {"error": f"after must be a whole number ≥ 0 and limit from 1 to {EVENTS_MAX_LIMIT}"}
-        ), 400
-    found = events_after(get_session(), int(after), limit=int(limit))
-    body = {"events": [event_json(e) for e in found]}
-    body["next_after"] = found[-1].id if found else int(after)
-    return jsonify(body)
+    after = after_id() or 0
+    limit = page_limit()
+    found = events_after(get_session(), after, limit=limit + 1)
+    more, found = len(found) > limit, found[:limit]
+    next_after = found[-1].id if found else after
+    body = {"events": [event_record(e) for e in found], "next_after": next_after}
+    return paged(body, more=more, last_key=next_after)
+
+
+@bp.get("/treaties")
+@public(cors=True)
+def treaties():
+    session = get_session()
+    after = request.args.get("after")
+    start = get_treaty(session, after) if after is not None else None
+    if after is not None and start is None:
+        raise PagingError("after must be the slug of a treaty (the last one you have)")
+    found, more = queries.treaties_page(session, after=start, limit=page_limit())
+    numbers, today = queries.treaty_item_numbers(session), clock.now().date()
+    body = [treaty_record(t, numbers.get(t.id, []), links(), today=today) for t in found]
+    return paged({"treaties": body}, more=more, last_key=found[-1].slug if found else None)
+
+
+@bp.get("/treaties/<slug>")
+@public(cors=True)
+def treaty(slug: str):
+    session = get_session()
+    found = get_treaty(session, slug)
+    if found is None:
+        abort(404)
+    history, more = queries.treaty_history_page(
+        session, found.id, after=after_id(), limit=page_limit()
+    )
+    numbers = queries.treaty_item_numbers(session).get(found.id, [])
+    body = treaty_record(found, numbers, links(), today=clock.now().date())
+    body["history"] = [treaty_change_record(change, links()) for change in history]
+    return paged(body, more=more, last_key=history[-1].id if history else None)

@@ -18,6 +18,7 @@ from tracker.items.statuses import STATUS_INFO, Status
 from tracker.models import Event
 from tracker.sources.health import all_source_statuses
 from tracker.texts.comparison import word_diff
+from tracker.web.caching import public
 
 bp = Blueprint("public", __name__)
 
@@ -31,6 +32,7 @@ def page_argument() -> int:
 
 
 @bp.get("/")
+@public()
 def dashboard():
     session = get_session()
     known_addressees = addressees(session)
@@ -63,6 +65,7 @@ def dashboard():
 
 
 @bp.get("/items/<number>")
+@public()
 def item_detail(number: str):
     session = get_session()
     item = get_item(session, number)
@@ -88,6 +91,7 @@ def item_detail(number: str):
 
 
 @bp.get("/changes")
+@public()
 def changes():
     page = page_argument()
     per_page = current_app.extensions["tracker_settings"].page_size
@@ -100,6 +104,7 @@ def changes():
 
 
 @bp.get("/changes.atom")
+@public(cors=True)
 def changes_atom():
     events = latest_events(get_session(), limit=50)
     body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
@@ -111,5 +116,6 @@ def _updated(events: list[Event]):
 
 
 @bp.get("/statuses")
+@public()
 def status_vocabulary():
     return render_template("public/statuses.html", statuses=STATUS_INFO)
