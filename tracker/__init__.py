@@ -50,16 +50,32 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, errors, monitor, public, subscriptions, treaties
+    from tracker.web import (
+        admin,
+        api,
+        auth,
+        errors,
+        exports,
+        feeds,
+        monitor,
+        openapi,
+        public,
+        subscriptions,
+        treaties,
+    )
 
     for module in (public, auth, monitor, admin, api, treaties, subscriptions, errors):
+        app.register_blueprint(module.bp)
+    for module in (openapi, exports, feeds):
         app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
+    from tracker.exports.cli import export
     from tracker.mail import cli as mail_cli
 
     register_commands(app)
+    app.cli.add_command(export)
     for command in mail_cli.COMMANDS:
         app.cli.add_command(command)

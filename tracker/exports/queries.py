@@ -3,7 +3,7 @@
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from tracker.models import Item, ItemTreaty, StatusChange, Treaty, TreatyStateChange
+from tracker.models import Event, Item, ItemTreaty, StatusChange, Treaty, TreatyStateChange
 
 
 def _page(session: Session, query, limit: int) -> tuple[list, bool]:
@@ -90,3 +90,15 @@ def treaty_item_numbers(session: Session) -> dict[int, list[str]]:
 def item_numbers(session: Session) -> dict[int, str]:
     """Return every paragraph's number by id."""
     return dict(session.exec(select(Item.id, Item.number)).all())
+
+
+def item_feed_events(session: Session, item_id: int, *, limit: int) -> list[Event]:
+    """Return the newest events about one paragraph, newest first."""
+    query = select(Event).where(Event.item_id == item_id).order_by(col(Event.id).desc())
+    return list(session.exec(query.limit(limit)))
+
+
+def treaty_feed_events(session: Session, treaty_id: int, *, limit: int) -> list[Event]:
+    """Return the newest events about one treaty, newest first."""
+    query = select(Event).where(Event.treaty_id == treaty_id).order_by(col(Event.id).desc())
+    return list(session.exec(query.limit(limit)))

@@ -15,10 +15,10 @@ from tracker.items.queries import (
 )
 from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
-from tracker.models import Event
 from tracker.sources.health import all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.web.caching import public
+from tracker.web.feeds import FEED_LENGTH, atom_response, links
 
 bp = Blueprint("public", __name__)
 
@@ -106,13 +106,12 @@ def changes():
 @bp.get("/changes.atom")
 @public(cors=True)
 def changes_atom():
-    events = latest_events(get_session(), limit=50)
-    body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
-    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
-
-
-def _updated(events: list[Event]):
-    return events[0].occurred_at if events else None
+    return atom_response(
+        latest_events(get_session(), limit=FEED_LENGTH),
+        title="Resolution 2616 (2025) follow-up: changes",
+        path="/changes.atom",
+        page_url=links().base_url + "/changes",
+    )
 
 
 @bp.get("/statuses")
