@@ -15,3 +15,17 @@ class JobContext:
     engine: Engine
     settings: Settings
     now: datetime
+
+
+class UnitsFailed(Exception):
+    """Some units of a job (instruments, messages) failed while the others' work was kept.
+
+    The runner records the counts, the outcome "partial" (or "failed" when every unit failed)
+    and one line per failed unit.
+    """
+
+    def __init__(self, counts: dict[str, int], failures: list[str], *, total: int) -> None:
+        super().__init__(f"{len(failures)} of {total} failed:\n" + "\n".join(failures))
+        self.counts = counts
+        self.failures = failures
+        self.outcome = "failed" if len(failures) >= total else "partial"

@@ -2,12 +2,10 @@
 
 from collections.abc import Callable
 
-from jobs.context import JobContext
+from jobs.context import JobContext, UnitsFailed
 from tracker.db import begin_write, unit_of_work
-from tracker.models import SourceStatus
-from tracker.sources.health import TREATY_OFFICE
-from tracker.sources.treaty_office import TreatyOfficeClient
-from tracker.treaties.observations import fetch_observations, read_watch_list, record_poll
+from tracker.sources.treaty_office import HttpPolicy, TreatyOfficeClient
+from tracker.treaties.polling import PollResult, fetch_observations, read_watch_list, record_poll
 
 
 def build_client(
@@ -28,8 +26,42 @@ def build_client(
         country=settings.coe_country,
         user_agent=settings.user_agent,
         timeout_seconds=settings.http_timeout_seconds,
+        policy=HttpPolicy(
+            deadline_seconds=settings.http_deadline_seconds, max_bytes=settings.http_max_bytes
+        ),
         **options,
     )
+
+
+def poll(
+    ctx: JobContext,
+    *,
+    client: TreatyOfficeClient | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> PollResult:
+    """Poll every watched treaty once; return the counts and each failed instrument."""
+    with unit_of_work(ctx.engine) as session:
+        watched, validators = read_watch_list(session)
+    own_client = client is None
+    if client is None:
+        client = build_client(ctx, sleep=sleep, validators=dict(validators))
+    else:
+        client.validators = dict(validators)
+    try:
+        results = fetch_observations(client, watched, today=ctx.now.date())
+    finally:
+        if own_client:
+            client.close()
+    with unit_of_work(ctx.engine) as session:
+        begin_write(session)
+        return record_poll(
+            session,
+            results,
+            sent_validators=validators,
+            new_validators=client.validators,
+            settings=ctx.settings,
+            now=ctx.now,
+        )
 
 
 def run(
@@ -39,39 +71,16 @@ def run(
     sleep: Callable[[float], None] | None = None,
 ) -> dict[str, int]:
     """Poll every watched treaty once and return what happened, counted."""
-    with unit_of_work(ctx.engine) as session:
-        watched, validators = read_watch_list(session)
-    own_client = client is None
-    if client is None:
-        client = build_client(ctx, sleep=sleep, validators=validators)
-    try:
-        observations, failure = fetch_observations(client, watched, today=ctx.now.date())
-    finally:
-        if own_client:
-            client.close()
-    with unit_of_work(ctx.engine) as session:
-        begin_write(session)
-        return record_poll(
-            session,
-            observations,
-            failure,
-            watched_count=len(watched),
-            validators=client.validators,
-            settings=ctx.settings,
-            now=ctx.now,
-        )
+    return poll(ctx, client=client, sleep=sleep).counts
 
 
-class PollFailed(RuntimeError):
-    """The poll recorded a failed check; raised so the job run shows as failed."""
+class PollFailed(UnitsFailed):
+    """Some instruments' checks failed; raised so the job run shows as partial or failed."""
 
 
 def run_scheduled(ctx: JobContext) -> dict[str, int]:
-    """Poll as the scheduler and ``tracker jobs run`` do: a failed check fails the run."""
-    counts = run(ctx)
-    if counts["failed"]:
-        with unit_of_work(ctx.engine) as session:
-            status = session.get(SourceStatus, TREATY_OFFICE)
-            error = status.last_error if status else "the poll failed"
-        raise PollFailed(f"the check failed and changed nothing: {error}")
-    return counts
+    """Poll as the scheduler and ``tracker jobs run`` do: a failed instrument fails the run."""
+    result = poll(ctx)
+    if result.failures:
+        raise PollFailed(result.counts, result.failures, total=result.counts["treaties"])
+    return result.counts

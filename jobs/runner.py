@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func
 from sqlmodel import Session, col, select
 
-from jobs.context import JobContext
+from jobs.context import JobContext, UnitsFailed
 from jobs.registry import JobSpec, get_job
 from tracker import clock
 from tracker.config import Settings
@@ -149,6 +149,11 @@ def run_job(
         counts = function(JobContext(engine=engine, settings=settings, now=now or started_at))
         run.counts = _clean_counts(counts)
         run.outcome = "ok"
+    except UnitsFailed as failed:
+        # Not a crash: the job kept the others' work; say which units failed, one per line.
+        run.counts = _clean_counts(failed.counts)
+        run.outcome = failed.outcome
+        run.error = "\n".join(failed.failures)
     except BaseException as error:
         run.outcome = "failed"
         run.error = _error_summary(error)

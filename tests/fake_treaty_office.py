@@ -84,6 +84,7 @@ class Scripted:
     normal: bool = False  # give the normal response, after the delay
     chunk_size: int = 0  # stream the body in chunks of this size, with no Content-Length
     chunk_interval: float = 0.0
+    endless: bool = False  # repeat the body's chunks until the client goes away
 
 
 @dataclass
@@ -111,6 +112,9 @@ class FakeTreatyOffice:
         self.requests: list[SeenRequest] = []
         self._counts: Counter[str] = Counter()
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
+        # Per treaty number: answers for the next requests, and a fault given every time.
+        self._treaty_next: dict[int, deque[Scripted]] = defaultdict(deque)
+        self.treaty_faults: dict[int, Scripted] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
 
@@ -167,6 +171,39 @@ class FakeTreatyOffice:
                 Scripted(200, body, chunk_size=chunk_size, chunk_interval=interval)
             )
 
+    def fail_treaty(self, treaty_number: int, status: int = 500, *, body: bytes = b"") -> None:
+        """Answer every request for the treaty's chart with ``status`` until ``heal_treaty``."""
+        self.treaty_faults[treaty_number] = Scripted(status, body)
+
+    def heal_treaty(self, treaty_number: int) -> None:
+        """Answer the treaty's chart normally again."""
+        self.treaty_faults.pop(treaty_number, None)
+
+    def respond_next_for(
+        self,
+        treaty_number: int,
+        body: bytes | str | Any,
+        *,
+        status: int = 200,
+        headers: dict | None = None,
+    ) -> None:
+        """Answer the next request for one treaty's chart with a body (JSON if not text)."""
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        if isinstance(body, str):
+            body = body.encode()
+        with self._lock:
+            self._treaty_next[treaty_number].append(Scripted(status, body, dict(headers or {})))
+
+    def stream_endless_for(
+        self, treaty_number: int, *, chunk: bytes = b" " * 1024, interval: float = 0.0
+    ) -> None:
+        """Answer the next request for the treaty with a 200 body that never ends."""
+        with self._lock:
+            self._treaty_next[treaty_number].append(
+                Scripted(200, chunk, chunk_size=len(chunk), chunk_interval=interval, endless=True)
+            )
+
     def count(self, path: str) -> int:
         """Return how many requests ``path`` received."""
         with self._lock:
@@ -190,6 +227,8 @@ class FakeTreatyOffice:
             )
             queue = self._scripted.get(request.path)
             scripted = queue.popleft() if queue else None
+            if scripted is None and request.path == SIGNATURES_PATH:
+                scripted = self._treaty_script(request)
         if scripted is not None and scripted.delay:
             self.stopping.wait(scripted.delay)
         if scripted is not None and scripted.chunk_size:
@@ -200,8 +239,21 @@ class FakeTreatyOffice:
             response = self._normal_response(request)
         return response(environ, start_response)
 
+    def _treaty_script(self, request: Request) -> Scripted | None:
+        number = request.args.get("numSTE", "")
+        if not number.isdigit():
+            return None
+        queue = self._treaty_next.get(int(number))
+        if queue:
+            return queue.popleft()
+        return self.treaty_faults.get(int(number))
+
     def _chunks(self, scripted: Scripted) -> Iterator[bytes]:
         body, size = scripted.body, scripted.chunk_size
+        if scripted.endless:
+            while not self.stopping.wait(scripted.chunk_interval):
+                yield body
+            return
         for start in range(0, len(body), size):
             if start and self.stopping.wait(scripted.chunk_interval):
                 return

@@ -9,6 +9,7 @@ from jobs import poll_treaties
 from tests.fake_treaty_office import CHALLENGE_HTML, SIGNATURES_PATH, standard_chart
 from tests.treaty_helpers import (
     NOW,
+    SEEDED_ROWS,
     events,
     kaz,
     make_ctx,
@@ -50,41 +51,49 @@ def test_first_poll_supersedes_seeded_facts_and_history_keeps_both(app, engine, 
 
 
 TRANSITIONS = [
-    ("signature", {"signed": date(2026, 1, 10)}, "signed", "in_progress"),
+    ("signature", {"signed": date(2026, 1, 10)}, "signed", "in_progress", 1),
     (
         "ratification",
         {"signed": date(2026, 1, 2), "consent": date(2026, 1, 10)},
         "ratified",
         "implemented",
+        1,
     ),
-    ("accession", {"consent": date(2026, 1, 10)}, "acceded", "implemented"),
+    ("accession", {"consent": date(2026, 1, 10)}, "acceded", "implemented", 1),
     (
         "entry into force",
         {"consent": date(2025, 10, 1), "in_force": date(2026, 1, 1)},
         "in_force",
         "implemented",
+        1,
     ),
+    # Destructive moves are recorded when the next poll agrees.
     (
         "denunciation",
         {"consent": date(2025, 10, 1), "denounced": date(2026, 1, 10)},
         "denounced",
         "regressed",
+        2,
     ),
     (
         "suspension",
         {"consent": date(2025, 10, 1), "suspended": date(2026, 1, 10)},
         "suspended",
         "regressed",
+        2,
     ),
 ]
 
 
-@pytest.mark.parametrize(("act", "dates", "state", "suggestion"), TRANSITIONS)
+@pytest.mark.parametrize(("act", "dates", "state", "suggestion", "polls"), TRANSITIONS)
 def test_each_transition_sets_state_event_timeline_and_review(
-    app, engine, fake, act, dates, state, suggestion
+    app, engine, fake, act, dates, state, suggestion, polls
 ):
     poll(app, fake)
     fake.set_chart(210, standard_chart(210, kaz(210, **dates)))
+    for hours in range(1, polls):
+        assert poll(app, fake, now=NOW + timedelta(hours=hours))["pending"] == 1, act
+        assert treaty(engine, "cets-210").state == "not_signed"
     counts = poll(app, fake, now=NOW + timedelta(hours=6))
     assert counts["changed"] == 1, act
     cets210 = treaty(engine, "cets-210")
@@ -139,17 +148,22 @@ def _state_snapshot(engine):
 
 @pytest.mark.parametrize(("case", "break_source", "message"), FAILURES)
 @pytest.mark.postgres
-def test_a_failed_poll_changes_nothing_and_records_the_error(
+def test_a_failed_check_changes_nothing_of_its_instrument_and_the_others_apply(
     app, engine, fake, case, break_source, message
 ):
     poll(app, fake)
+    # ETS 018 is polled first and is the one the broken answers hit; both charts move forward.
+    fake.set_chart(18, standard_chart(18, kaz(18, signed=date(2009, 1, 1), **SEEDED_ROWS[18])))
     fake.set_chart(210, standard_chart(210, kaz(210, signed=date(2026, 1, 10))))
-    before, events_before = _state_snapshot(engine), len(events(engine))
     break_source(fake)
     counts = poll(app, fake, now=NOW + timedelta(hours=6))
-    assert counts["failed"] == 1, case
-    assert _state_snapshot(engine) == before
-    assert len(events(engine)) == events_before
+    every = case == "refused token"
+    assert counts["failed"] == (10 if every else 1), case
+    ets018 = treaty(engine, "ets-018")
+    assert ets018.signed_on is None and ets018.consecutive_failures == 1
+    assert message in ets018.last_error and ets018.last_success_at == NOW
+    assert treaty(engine, "cets-210").state == ("not_signed" if every else "signed")
+    assert len(events(engine, "treaty_state_changed")) == (0 if every else 1) + 5
     with Session(engine) as session:
         status = session.get(SourceStatus, "treaty_office")
         assert status.consecutive_failures == 1
@@ -182,7 +196,7 @@ def test_timeout_and_tls_failure_change_nothing(app, engine, fake):
         sleep=no_sleep,
     )
     with tls:
-        assert poll_treaties.run(ctx, client=tls)["failed"] == 1
+        assert poll_treaties.run(ctx, client=tls)["failed"] == 10
     assert _state_snapshot(engine) == before
     with Session(engine) as session:
         status = session.get(SourceStatus, "treaty_office")
@@ -297,6 +311,8 @@ def test_a_failed_poll_is_a_failed_job_run_with_the_error(app, engine, fake):
     ctx = make_ctx(app, fake)
     run = run_job("poll-treaties", engine=engine, settings=ctx.settings)
     assert run.outcome == "failed"
-    assert "PollFailed" in run.error and "404" in run.error
+    lines = run.error.splitlines()
+    assert len(lines) == 10 and all("404" in line for line in lines)
+    assert lines[0].startswith("ETS 018 European Cultural Convention: SourceHttpError: ")
     with Session(engine) as session:
         assert session.get(SourceStatus, "treaty_office").consecutive_failures == 1

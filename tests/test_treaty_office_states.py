@@ -173,14 +173,16 @@ NO_DATES = {"signed_on": None, "consent_on": None, "in_force_on": None}
             {"signed_on": D1, "consent_on": D2, "in_force_on": D3},
             False,
         ),
+        # A denunciation after "in force" is destructive: it waits for a second observation.
         (
             "in_force",
             {"consent_on": D2, "in_force_on": D3},
             "denounced",
             {"consent_on": D2, "in_force_on": D3, "denounced_on": D4},
-            False,
+            True,
         ),
-        ("signed", {"signed_on": D1}, "signed", {"signed_on": D2}, False),
+        # So does a recorded date that changes.
+        ("signed", {"signed_on": D1}, "signed", {"signed_on": D2}, True),
         ("in_force", {"consent_on": D2, "in_force_on": D3}, "not_signed", NO_DATES, True),
         ("ratified", {"signed_on": D1, "consent_on": D2}, "signed", {"signed_on": D1}, True),
         ("ratified", {"signed_on": D1, "consent_on": D2}, "acceded", {"consent_on": D2}, True),

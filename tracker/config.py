@@ -56,6 +56,10 @@ class Settings:
     # How long raw source responses are kept as evidence. Pruning never removes a response that
     # a treaty state change points to, nor the latest per URL.
     raw_retention_days: int = 365
+    # TRACKER_HTTP_DEADLINE_SECONDS / TRACKER_HTTP_MAX_BYTES: each request to a source must end
+    # within the deadline and send at most this many bytes, or that check fails.
+    http_deadline_seconds: int = 30
+    http_max_bytes: int = 2_000_000
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -205,6 +209,8 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "http_timeout_seconds": _positive_int,
     "user_agent": _header_value,
     "source_failure_threshold": _positive_int,
+    "http_deadline_seconds": _positive_int,
+    "http_max_bytes": _positive_int,
     "raw_retention_days": _positive_int,
     "smtp_host": _text,
     "smtp_port": _port,

@@ -17,7 +17,8 @@ class JobRun(SQLModel, table=True):
     job_id: str = Field(max_length=60)
     started_at: datetime
     finished_at: datetime | None = None
-    outcome: str = Field(default="running", max_length=20)  # running, ok, failed
+    # running, ok, partial (some units failed, the others' work kept), failed, abandoned
+    outcome: str = Field(default="running", max_length=20)
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     runner: str = Field(max_length=200)  # host and pid of the process that ran it

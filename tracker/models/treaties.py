@@ -41,7 +41,9 @@ class Treaty(SQLModel, table=True):
     last_checked_at: datetime | None = None
     last_success_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    # A backwards move waits here until a second consecutive poll says the same.
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    # A move that needs confirmation waits here until the next successful poll agrees.
     pending_state: str | None = Field(default=None, max_length=30)
     pending_dates: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     pending_since: datetime | None = None

@@ -17,6 +17,20 @@ def latest_response(session: Session, url: str, *, with_body: bool = True) -> Ra
     return session.exec(query.limit(1)).first()
 
 
+def find_response(
+    session: Session, url: str, sha256: str, *, with_body: bool = True
+) -> RawResponse | None:
+    """Return the last stored response of a URL with this body hash, if it is still kept."""
+    query = (
+        select(RawResponse)
+        .where(RawResponse.url == url, RawResponse.sha256 == sha256)
+        .order_by(col(RawResponse.id).desc())
+    )
+    if not with_body:
+        query = query.options(defer(RawResponse.body))
+    return session.exec(query.limit(1)).first()
+
+
 def store_response(
     session: Session,
     *,

@@ -4,6 +4,7 @@ The one writer of a source's health and validators: ``record_check_success`` and
 ``record_check_failure``.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -49,23 +50,54 @@ def record_check_success(
 
 
 def record_check_failure(
-    session: Session, name: str, *, error: str, now: datetime, threshold: int, actor: str
+    session: Session,
+    name: str,
+    *,
+    error: str,
+    now: datetime,
+    threshold: int,
+    actor: str,
+    keeps_failing: Mapping[str, int] | None = None,
+    validators: dict | None = None,
 ) -> None:
-    """Record a failed check; announce "source failing" once when the threshold is reached."""
+    """Record a failed check (and the validators of the parts that worked).
+
+    Announce "source failing" once when the threshold is reached, naming each part (instrument)
+    that failed ``threshold`` checks in a row; and again when another part reaches it.
+    """
     status = source_status(session, name)
     status.consecutive_failures += 1
     status.last_checked_at = status.last_error_at = now
     status.last_error = error
-    if status.consecutive_failures >= threshold and not status.failing:
+    if validators is not None:
+        status.validators = dict(validators)
+    persistent = {
+        part: count for part, count in (keeps_failing or {}).items() if count >= threshold
+    }
+    newly_persistent = [part for part, count in persistent.items() if count == threshold]
+    reached = status.consecutive_failures >= threshold and not status.failing
+    if reached or (status.failing and newly_persistent):
         status.failing = True
+        summary = (
+            f"{SOURCE_LABELS.get(name, name)} failed {status.consecutive_failures}"
+            f" checks in a row"
+        )
+        if persistent:
+            summary += "; keeps failing: " + ", ".join(
+                f"{part} ({count} checks in a row)" for part, count in persistent.items()
+            )
         append_event(
             session,
             kind="source_failing",
-            summary=f"{SOURCE_LABELS.get(name, name)} failed {status.consecutive_failures}"
-            f" checks in a row: {error}",
+            summary=f"{summary}: {error}",
             actor=actor,
             now=now,
-            payload={"source": name, "failures": status.consecutive_failures, "error": error},
+            payload={
+                "source": name,
+                "failures": status.consecutive_failures,
+                "error": error,
+                "keeps_failing": sorted(persistent),
+            },
         )
     session.add(status)
     session.flush()

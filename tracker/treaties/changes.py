@@ -2,7 +2,7 @@
 
 - ``record_treaty_change``: state and dates, the history row, the event and the item flags;
 - ``record_seeded_state``: the first history row of a treaty loaded from the seeds;
-- ``set_pending_change``: the backwards move waiting for a second observation (or none);
+- ``set_pending_change``: the move waiting for confirmation by the next observation (or none);
 - ``record_treaty_check``: when the treaty was last checked, last read, and the last error.
 """
 
@@ -56,7 +56,7 @@ def record_treaty_change(
         kind = "treaty_state_confirmed"
         summary = f"{label}: the Treaty Office confirms {state_label(new_state)}"
     if backwards:
-        summary += "; a move backwards, seen in two consecutive polls: needs review"
+        summary += "; a change that needed confirmation, seen in two polls in a row: needs review"
     payload = {
         "treaty": treaty.slug,
         "from": from_state,
@@ -114,9 +114,10 @@ def _note_on_items(
     now: datetime,
     state_changed: bool,
 ) -> None:
-    suggestion = suggested_status(change.to_state, backwards=change.backwards)
+    suggestion = suggested_status(change.to_state, old_state=change.from_state)
     for item in treaty_items(session, treaty.id):
-        flag = state_changed and item.status != suggestion.value
+        # A confirmed backwards or destructive change is always flagged, even with no new status.
+        flag = change.backwards or (state_changed and item.status != suggestion.value)
         text = f"§{item.number}: {summary}"
         if flag:
             text += f". Needs review: suggested status “{status_label(suggestion)}”"
@@ -178,9 +179,15 @@ def set_pending_change(
 def record_treaty_check(
     session: Session, treaty: Treaty, *, now: datetime, error: str | None = None
 ) -> None:
-    """Record that the treaty was checked now: read successfully, or failed with ``error``."""
+    """Record that the treaty was checked now: read successfully, or failed with ``error``.
+
+    The last error stays after a success (with its time); the failures in a row go back to 0.
+    """
     treaty.last_checked_at = now
     if error is None:
         treaty.last_success_at = now
-    treaty.last_error = error
+        treaty.consecutive_failures = 0
+    else:
+        treaty.last_error, treaty.last_error_at = error, now
+        treaty.consecutive_failures = (treaty.consecutive_failures or 0) + 1
     session.add(treaty)

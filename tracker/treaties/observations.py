@@ -1,131 +1,73 @@
-"""What a Treaty Office poll means: read the watch-list, fetch, then apply each observation.
+"""What one instrument's answer means: a trustworthy observation, then a change, pending or not.
 
-Fetching happens with no database transaction open; then one short transaction either records a
-failed check (and changes nothing else) or applies every observation. A treaty's state, pending
-state and last-seen fields are written only here (``apply_observation`` and ``record_poll``) and
-by ``tracker.treaties.changes.record_treaty_change``, which this calls for every recorded change.
+``interpret`` turns an answer into an observation or raises ``SourceError`` (a failed check);
+``apply_observation`` compares it with what is recorded. A move the vocabulary marks as needing
+confirmation waits as pending until the next successful observation of the same instrument; one
+that disagrees clears it. A treaty's state, pending state and last check are written only
+through ``tracker.treaties.changes``.
 """
 
 import dataclasses
-import logging
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.models import SourceStatus, Treaty
-from tracker.sources.evidence import latest_response, prune_responses, store_response
-from tracker.sources.health import TREATY_OFFICE, record_check_failure, record_check_success
+from tracker.models import Treaty
+from tracker.sources.evidence import find_response, latest_response, store_response
+from tracker.sources.health import TREATY_OFFICE
 from tracker.sources.treaty_office import (
     Observation,
     SourceError,
-    TreatyOfficeClient,
-    parse_signatures,
+    SourceFormatError,
+    UnexpectedNotModifiedError,
+    read_chart,
 )
 from tracker.treaties.changes import (
     record_treaty_change,
     record_treaty_check,
     set_pending_change,
 )
-from tracker.treaties.queries import (
-    dates_from_json,
-    polled_treaties,
-    treaty_dates,
-    treaty_label,
+from tracker.treaties.queries import dates_from_json, treaty_dates
+from tracker.treaties.states import (
+    NEEDS_CONFIRMATION,
+    STATE_MOVES,
+    classify_move,
+    derive_treaty_state,
 )
-from tracker.treaties.states import STATE_RANK, derive_treaty_state, is_backwards
-
-logger = logging.getLogger(__name__)
 
 ACTOR = "poll-treaties"
 POLL_SOURCE = "Council of Europe Treaty Office, chart of signatures and ratifications"
 
 
-@dataclass(frozen=True)
-class WatchedTreaty:
-    """What the fetch phase needs of a treaty, read before the session closes."""
-
-    id: int
-    number: int
-    label: str
-
-
-def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
-    """Return the polled treaties and the validators kept from the last successful poll."""
-    watched = [
-        WatchedTreaty(t.id, t.number, treaty_label(t)) for t in polled_treaties(session) if t.number
-    ]
-    status = session.get(SourceStatus, TREATY_OFFICE)
-    return watched, dict(status.validators or {}) if status else {}
-
-
-def record_poll(
-    session: Session,
-    observations: list[tuple[WatchedTreaty, Observation]],
-    failure: tuple[WatchedTreaty, str] | None,
-    *,
-    watched_count: int,
-    validators: dict,
-    settings: Settings,
-    now: datetime,
-) -> dict[str, int]:
-    """Record a failed check, or apply every observation and the new validators; count."""
-    counts = {"treaties": watched_count, "changed": 0, "confirmed": 0, "stored": 0, "failed": 0}
-    if failure is not None:
-        failed, error = failure
-        record_treaty_check(session, session.get(Treaty, failed.id), now=now, error=error)
-        record_check_failure(
-            session,
-            TREATY_OFFICE,
-            error=error,
-            now=now,
-            threshold=settings.source_failure_threshold,
-            actor=ACTOR,
-        )
-        counts["failed"] = 1
-        return counts
-    for watched_treaty, observation in observations:
-        treaty = session.get(Treaty, watched_treaty.id)
-        outcome, stored = apply_observation(
-            session, treaty, observation, settings=settings, now=now
-        )
-        counts[outcome] = counts.get(outcome, 0) + 1
-        counts["stored"] += int(stored)
-    # Kept only after a full success: a failed poll must not skip unseen content next time.
-    record_check_success(session, TREATY_OFFICE, now=now, actor=ACTOR, validators=validators)
-    counts["pruned"] = prune_responses(
-        session, now=now, retention_days=settings.raw_retention_days
-    )
-    return counts
-
-
-def fetch_observations(
-    client: TreatyOfficeClient, watched: list[WatchedTreaty], *, today: date
-) -> tuple[list[tuple[WatchedTreaty, Observation]], tuple[WatchedTreaty, str] | None]:
-    """Observe each treaty in turn; stop at the first failure and name it."""
-    observations: list[tuple[WatchedTreaty, Observation]] = []
-    for treaty in watched:
-        try:
-            observations.append((treaty, client.observe(treaty.number, today=today)))
-        except SourceError as exc:
-            logger.warning("polling %s failed: %s", treaty.label, exc)
-            return observations, (treaty, f"{treaty.label}: {type(exc).__name__}: {exc}")
-    return observations, None
+def interpret(
+    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+) -> Observation:
+    """Return the observation to apply; raise ``SourceError`` when the answer can't be trusted."""
+    if observation.not_modified:
+        return _reread_not_modified(session, treaty, observation, settings=settings, now=now)
+    chart = observation.chart
+    if chart is not None and not chart.has_row:
+        _check_no_rows_lost(session, treaty, observation, settings=settings, now=now)
+    return observation
 
 
 def _reread_not_modified(
-    session: Session, treaty: Treaty, observation: Observation, *, country: str, today: date
-) -> Observation | None:
-    """Read a 304's content from the stored response, so "not modified" still counts as a poll.
-
-    A backwards change waits for a second poll that agrees; a 304 is such a poll.
-    """
-    stored = latest_response(session, observation.fetch.url)
+    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+) -> Observation:
+    """Read a 304's content from the stored body its validators stand for."""
+    url, sent = observation.fetch.url, observation.fetch.validators_sent or {}
+    stored = find_response(session, url, sent["sha256"]) if sent.get("sha256") else None
     if stored is None:
-        return None
-    record = parse_signatures(
-        stored.body, treaty_number=treaty.number, country_code=country
+        raise UnexpectedNotModifiedError(
+            f"{url} answered 304 Not Modified but the body of the validators sent is not stored",
+            url=url,
+        )
+    chart = read_chart(
+        stored.body,
+        treaty_number=treaty.number,
+        country_code=settings.coe_country,
+        today=now.date(),
     )
     fetch = dataclasses.replace(
         observation.fetch,
@@ -134,9 +76,30 @@ def _reread_not_modified(
         sha256=stored.sha256,
         headers={"content-type": stored.content_type or "application/json"},
     )
-    return Observation(
-        fetch=fetch, record=record, state=derive_treaty_state(record, today=today)
-    )
+    state = derive_treaty_state(chart.record, today=now.date())
+    return Observation(fetch=fetch, record=chart.record, state=state, chart=chart)
+
+
+def _check_no_rows_lost(
+    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+) -> None:
+    """Refuse a chart without the country's row that lost other rows since the last one read."""
+    last = latest_response(session, observation.fetch.url)
+    if last is None or last.sha256 == observation.fetch.sha256:
+        return
+    try:
+        before = read_chart(
+            last.body, treaty_number=treaty.number, country_code=settings.coe_country
+        ).other_rows
+    except SourceError:
+        return  # nothing to compare with
+    now_rows = observation.chart.other_rows
+    if now_rows < before:
+        raise SourceFormatError(
+            f"{observation.fetch.url}: the chart has no row for {settings.coe_country} and"
+            f" {before - now_rows} fewer rows of other countries than the last one read",
+            url=observation.fetch.url,
+        )
 
 
 def apply_observation(
@@ -148,12 +111,6 @@ def apply_observation(
     raw response was stored.
     """
     record_treaty_check(session, treaty, now=now)
-    if observation.not_modified:
-        observation = _reread_not_modified(
-            session, treaty, observation, country=settings.coe_country, today=now.date()
-        )
-    if observation is None or observation.record is None:
-        return "unchanged", False
     fetch = observation.fetch
     raw, stored = store_response(
         session,
@@ -171,14 +128,15 @@ def apply_observation(
     if treaty.state_origin == "poll" and new_state == treaty.state and new_dates == old_dates:
         set_pending_change(session, treaty, None, now=now)
         return "unchanged", stored
-    old_state = treaty.state if treaty.state in STATE_RANK else None
-    backwards = is_backwards(old_state, old_dates, new_state, new_dates)
+    old_state = treaty.state if treaty.state in STATE_MOVES else None
+    move = classify_move(old_state, old_dates, new_state, new_dates)
+    backwards = move == NEEDS_CONFIRMATION
     if backwards:
         agreed = treaty.pending_state == new_state and dates_from_json(
             treaty.pending_dates
         ) == dict(new_dates)
         if not agreed:
-            # One poll saying "backwards" may be a glitch of the source: wait for a second.
+            # One answer saying so may be a glitch of the source: wait for the next one.
             set_pending_change(session, treaty, (new_state, new_dates), now=now)
             return "pending", stored
     unchanged = new_state == treaty.state and new_dates == old_dates

@@ -1,4 +1,4 @@
-"""The treaty state vocabulary: names, order, labels, backwards moves, derivation from a record.
+"""The treaty state vocabulary: names, order, labels, which moves need confirmation, derivation.
 
 Every other module takes treaty states from here; nothing else spells a state's rank or label.
 """
@@ -75,9 +75,12 @@ def state_label(state: str | None) -> str:
     return STATE_LABELS.get(state or "", state or "—")
 
 
-def suggested_status(new_state: str, *, backwards: bool) -> Status:
-    """Return the item status a treaty's new state suggests."""
-    return Status.REGRESSED if backwards else SUGGESTED_STATUS.get(new_state, Status.IN_PROGRESS)
+def suggested_status(new_state: str, *, old_state: str | None) -> Status:
+    """Return the item status a treaty's new state suggests: "regressed" after a step back."""
+    if old_state in STATE_RANK and new_state in STATE_RANK:
+        if STATE_RANK[new_state] < STATE_RANK[old_state]:
+            return Status.REGRESSED
+    return SUGGESTED_STATUS.get(new_state, Status.IN_PROGRESS)
 
 
 def derive_treaty_state(record: CountryDates | None, *, today: date) -> str:
@@ -99,20 +102,77 @@ def derive_treaty_state(record: CountryDates | None, *, today: date) -> str:
     return NOT_SIGNED
 
 
+#: How a move between two observed states is treated: applied at once (F), or held until the
+#: next successful observation of the same instrument agrees (C: backwards or destructive).
+#: Rows: the state recorded now; columns: the state just observed; S: the same state.
+#: Dates are judged by ``classify_move``: a recorded date that disappears or changes, or a new
+#: denunciation or suspension date, needs confirmation whatever the states.
+_MOVE_TABLE = """
+old / new    not_signed signed ratified acceded in_force denounced suspended member not_member
+not_signed   S          F      F        F       F        C         C         C      C
+signed       C          S      F        C       F        C         C         C      C
+ratified     C          C      S        C       F        C         C         C      C
+acceded      C          C      F        S       F        C         C         C      C
+in_force     C          C      C        C       S        C         C         C      C
+denounced    C          C      C        C       C        S         C         C      C
+suspended    C          C      C        C       C        C         S         C      C
+member       C          C      C        C       C        C         C         S      C
+not_member   C          C      C        C       C        C         C         F      S
+"""
+FORWARD = "forward"
+SAME = "same"
+NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+def _read_move_table(table: str) -> dict[str, dict[str, str]]:
+    names = {"F": FORWARD, "S": SAME, "C": NEEDS_CONFIRMATION}
+    header, *rows = (line.split() for line in table.strip().splitlines())
+    columns = header[3:]
+    return {
+        old: {new: names[cell] for new, cell in zip(columns, cells, strict=True)}
+        for old, *cells in rows
+    }
+
+
+#: old state -> new state -> FORWARD, SAME or NEEDS_CONFIRMATION.
+STATE_MOVES = _read_move_table(_MOVE_TABLE)
+#: Dates whose mere appearance is destructive: they are held like a move to denounced.
+DESTRUCTIVE_DATES = ("denounced_on", "denunciation_effective_on", "suspended_on")
+
+
+def classify_move(
+    old_state: str | None,
+    old_dates: Mapping[str, date | None],
+    new_state: str,
+    new_dates: Mapping[str, date | None],
+) -> str:
+    """Return FORWARD, SAME or NEEDS_CONFIRMATION for a move between two observations.
+
+    ``old_state`` None means nothing was recorded yet: any first observation is forward.
+    """
+    for name in (old_state, new_state):
+        if name is not None and name not in STATE_MOVES:
+            raise ValueError(f"unknown treaty state {name!r}")
+    if old_state is None:
+        return FORWARD
+    move = STATE_MOVES[old_state][new_state]
+    names = set(old_dates) | set(new_dates)
+    changed = {name for name in names if old_dates.get(name) != new_dates.get(name)}
+    if move == SAME and not changed:
+        return SAME
+    if move == NEEDS_CONFIRMATION:
+        return NEEDS_CONFIRMATION
+    for name in changed:
+        if old_dates.get(name) is not None or name in DESTRUCTIVE_DATES:
+            return NEEDS_CONFIRMATION  # a recorded date went or changed; or a destructive one came
+    return FORWARD
+
+
 def is_backwards(
     old_state: str | None,
     old_dates: Mapping[str, date | None],
     new_state: str,
     new_dates: Mapping[str, date | None],
 ) -> bool:
-    """Tell whether going from the old observation to the new one is a move backwards."""
-    for name in (old_state, new_state):
-        if name is not None and name not in STATE_RANK:
-            raise ValueError(f"unknown treaty state {name!r}")
-    if old_state is None:
-        return False
-    if STATE_RANK[new_state] < STATE_RANK[old_state]:
-        return True
-    return any(
-        value is not None and new_dates.get(name) is None for name, value in old_dates.items()
-    )
+    """Tell whether the move needs a second observation before it is recorded."""
+    return classify_move(old_state, old_dates, new_state, new_dates) == NEEDS_CONFIRMATION

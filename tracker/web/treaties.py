@@ -24,6 +24,7 @@ from tracker.treaties.queries import (
     get_treaty,
     invitation_lapsed,
     open_reviews,
+    polled_treaties,
     treaty_history,
     treaty_items,
     treaty_label,
@@ -83,8 +84,10 @@ def sources():
         "treaties/sources.html",
         rows=rows,
         labels=SOURCE_LABELS,
+        instruments=polled_treaties(session),
         runs=recent_job_runs(session),
         interval=interval,
+        **HELPERS,
     )
 
 

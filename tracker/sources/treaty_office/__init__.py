@@ -14,6 +14,7 @@ from .client import (
 from .errors import (
     BodyTooLargeError,
     ChallengePageError,
+    DeadlineExceededError,
     InvalidJsonError,
     PageShellError,
     SourceConnectionError,
@@ -23,11 +24,12 @@ from .errors import (
     SourceTimeoutError,
     SourceTlsError,
     TokenRefusedError,
+    UnexpectedNotModifiedError,
 )
 from .http import FetchResult, make_user_agent
 from .page_shell import ApiSettings, is_challenge_page, read_api_settings
 from .policy import HttpPolicy
-from .signatures import CountryRecord, parse_chart, parse_signatures
+from .signatures import ChartReading, CountryRecord, parse_chart, parse_signatures, read_chart
 
 __all__ = [
     "API_URL",
@@ -36,7 +38,9 @@ __all__ = [
     "ApiSettings",
     "BodyTooLargeError",
     "ChallengePageError",
+    "ChartReading",
     "CountryRecord",
+    "DeadlineExceededError",
     "FetchResult",
     "HttpPolicy",
     "InvalidJsonError",
@@ -50,10 +54,12 @@ __all__ = [
     "SourceTlsError",
     "TokenRefusedError",
     "TreatyOfficeClient",
+    "UnexpectedNotModifiedError",
     "format_treaty_number",
     "is_challenge_page",
     "make_user_agent",
     "parse_chart",
     "parse_signatures",
+    "read_chart",
     "read_api_settings",
 ]

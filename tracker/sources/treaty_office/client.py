@@ -14,7 +14,7 @@ from .errors import ChallengePageError, SourceError, SourceHttpError, TokenRefus
 from .http import FetchResult
 from .page_shell import ApiSettings, is_challenge_page, read_api_settings
 from .policy import HttpPolicy, Validators
-from .signatures import CountryRecord, parse_signatures
+from .signatures import ChartReading, CountryRecord, read_chart
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +29,13 @@ REFUSED_STATUSES = (401, 403)
 class Observation:
     """One poll of one treaty: the raw answer, the country's record and its derived state.
 
-    ``record`` and ``state`` are None when the source answered 304 Not Modified.
+    ``record``, ``state`` and ``chart`` are None when the source answered 304 Not Modified.
     """
 
     fetch: FetchResult
     record: CountryRecord | None
     state: str | None
+    chart: ChartReading | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -78,6 +79,7 @@ class TreatyOfficeClient:
         self.settings = ApiSettings(api_url=api_url, token=token)
         self.settings_source = "configured"
         self._started = not read_page_on_start
+        self._refresh_failed: str | None = None
         self._sleep = sleep
         self._clock = clock
         api_host = urlsplit(self.settings.api_url).hostname
@@ -133,15 +135,21 @@ class TreatyOfficeClient:
         query = urlencode({"numSTE": format_treaty_number(treaty_number), "langue": self.language})
         return f"{self.settings.api_url}api/signatures?{query}"
 
-    def fetch_signatures(self, treaty_number: int) -> FetchResult:
-        """Fetch the treaty's chart, reading a new token from the page shell once if refused."""
+    def fetch_signatures(self, treaty_number: int, *, conditional: bool = True) -> FetchResult:
+        """Fetch the treaty's chart, reading a new token from the page shell once if refused.
+
+        ``conditional`` sends the URL's remembered validators, so the source may answer 304.
+        """
         self.start()
         try:
-            return self._get_signatures(treaty_number)
+            return self._get_signatures(treaty_number, conditional)
         except SourceHttpError as exc:
             if exc.status_code not in REFUSED_STATUSES:
                 raise
             refused = exc
+        if self._refresh_failed is not None:
+            # The page shell was read afresh once already and its token is refused too.
+            raise TokenRefusedError(self._refresh_failed, url=refused.url)
         logger.info("the API refused the token (%s); reading the page shell", refused.status_code)
         try:
             self.read_settings_from_page()
@@ -152,35 +160,43 @@ class TreatyOfficeClient:
                 url=refused.url,
             ) from exc
         try:
-            return self._get_signatures(treaty_number)
+            return self._get_signatures(treaty_number, conditional)
         except SourceHttpError as exc:
             if exc.status_code not in REFUSED_STATUSES:
                 raise
-            raise TokenRefusedError(
+            self._refresh_failed = (
                 f"the Treaty Office API refused the token ({exc.status_code}), also the one"
-                f" read afresh from {self.page_url}",
-                url=exc.url,
-            ) from exc
+                f" read afresh from {self.page_url}"
+            )
+            raise TokenRefusedError(self._refresh_failed, url=exc.url) from exc
 
-    def observe(self, treaty_number: int, *, today: date | None = None) -> Observation:
+    def observe(
+        self, treaty_number: int, *, today: date | None = None, conditional: bool = True
+    ) -> Observation:
         """Fetch and parse the treaty's chart and derive the country's state."""
-        result = self.fetch_signatures(treaty_number)
+        result = self.fetch_signatures(treaty_number, conditional=conditional)
         if result.not_modified:
             return Observation(fetch=result, record=None, state=None)
+        today = today or result.fetched_at.date()
+        chart = self.read(result, treaty_number, today=today)
+        state = derive_treaty_state(chart.record, today=today)
+        return Observation(fetch=result, record=chart.record, state=state, chart=chart)
+
+    def read(self, result: FetchResult, treaty_number: int, *, today: date) -> ChartReading:
+        """Read the country's row from a fetched chart; errors name the URL."""
         try:
-            record = parse_signatures(
-                result.body, treaty_number=treaty_number, country_code=self.country
+            return read_chart(
+                result.body, treaty_number=treaty_number, country_code=self.country, today=today
             )
         except SourceError as exc:
             raise type(exc)(f"{result.url}: {exc.message}", url=result.url) from exc
-        today = today or result.fetched_at.date()
-        state = derive_treaty_state(record, today=today)
-        return Observation(fetch=result, record=record, state=state)
 
-    def _get_signatures(self, treaty_number: int) -> FetchResult:
+    def _get_signatures(self, treaty_number: int, conditional: bool) -> FetchResult:
         url = self.signatures_url(treaty_number)
         try:
-            result = self._get(url, headers={"token": self.settings.token}, conditional=True)
+            result = self._get(
+                url, headers={"token": self.settings.token}, conditional=conditional
+            )
         except SourceHttpError as exc:
             if exc.status_code == 403 and is_challenge_page(exc.body):
                 raise self._challenge(url, exc.status_code) from exc

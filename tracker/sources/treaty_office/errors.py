@@ -43,6 +43,12 @@ class SourceTimeoutError(SourceError):
     retryable = True
 
 
+class DeadlineExceededError(SourceTimeoutError):
+    """The response took longer than the total deadline; a retry would likely do the same."""
+
+    retryable = False
+
+
 class SourceConnectionError(SourceError):
     """The connection to the source could not be made or was broken."""
 
@@ -75,3 +81,7 @@ class ChallengePageError(SourceError):
 
 class TokenRefusedError(SourceError):
     """The API refused the token, even after reading a fresh one from the page shell."""
+
+
+class UnexpectedNotModifiedError(SourceError):
+    """The source answered 304 Not Modified where that cannot be trusted."""

@@ -3,6 +3,7 @@
 This is the only module that imports httpx.
 """
 
+import dataclasses
 import functools
 import hashlib
 import ssl
@@ -17,16 +18,20 @@ from tracker import clock
 
 from .errors import (
     BodyTooLargeError,
+    DeadlineExceededError,
     SourceConnectionError,
+    SourceFormatError,
     SourceHttpError,
     SourceTimeoutError,
     SourceTlsError,
+    UnexpectedNotModifiedError,
 )
 from .policy import (
     HttpPolicy,
     Validators,
     conditional_headers,
     make_retrying,
+    not_modified_problem,
     parse_retry_after,
     remember_validators,
 )
@@ -46,6 +51,8 @@ class FetchResult:
     sha256: str | None
     fetched_at: datetime
     not_modified: bool = False
+    #: The validators the request carried (ETag, Last-Modified, hash of their body), if any.
+    validators_sent: dict[str, str] | None = None
 
 
 def utc_now() -> datetime:
@@ -107,11 +114,14 @@ def fetch(
     """GET ``url`` with bounded retries; raise a ``SourceError`` unless it answers 2xx or 304."""
     retrying = make_retrying(policy, sleep=sleep)
     request_headers = dict(headers or {})
-    if validators is not None:
-        request_headers.update(conditional_headers(validators.get(url, {})))
+    known = validators.get(url, {}) if validators is not None else {}
+    conditional = conditional_headers(known)
+    request_headers.update(conditional)
     result = retrying(_fetch_once, client, url, request_headers, policy, follow_redirects, clock)
-    if validators is not None and not result.not_modified:
-        remember_validators(validators, url, result.headers)
+    if result.not_modified:
+        return dataclasses.replace(result, validators_sent=dict(known))
+    if validators is not None:
+        remember_validators(validators, url, result.headers, sha256=result.sha256)
     return result
 
 
@@ -126,12 +136,19 @@ def _fetch_once(
     deadline = time.monotonic() + policy.deadline_seconds
     try:
         with client.stream(
-            "GET", url, headers=headers, follow_redirects=follow_redirects
+            "GET",
+            url,
+            headers=headers,
+            follow_redirects=follow_redirects,
+            timeout=_within(client.timeout, policy.deadline_seconds),
         ) as response:
             fetched_at = clock()
             status = response.status_code
             response_headers = {key.lower(): value for key, value in response.headers.items()}
             if status == 304:
+                problem = not_modified_problem(headers, response_headers)
+                if problem:
+                    raise UnexpectedNotModifiedError(f"{url} {problem}", url=url)
                 return FetchResult(url, status, response_headers, b"", None, fetched_at, True)
             if not 200 <= status <= 299:
                 body = _read_body(response, url, ERROR_BODY_LIMIT, deadline, truncate=True)
@@ -146,6 +163,13 @@ def _fetch_once(
             message = f"TLS handshake with {url} failed: {_root_cause(exc)}"
             raise SourceTlsError(message, url=url) from exc
         raise SourceConnectionError(f"could not read {url}: {exc!r}", url=url) from exc
+    except httpx.DecodingError as exc:
+        message = f"{url} sent a body that cannot be decoded: {exc}"
+        raise SourceFormatError(message, url=url) from exc
+    except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+        error = SourceConnectionError(f"could not read {url}: {exc!r}", url=url)
+        error.retryable = False
+        raise error from exc
     digest = hashlib.sha256(body).hexdigest()
     return FetchResult(url, status, response_headers, body, digest, fetched_at)
 
@@ -169,8 +193,22 @@ def _read_body(
             raise BodyTooLargeError(f"{url} sent more than the limit of {limit} bytes", url=url)
         chunks.append(chunk)
         if time.monotonic() > deadline:
-            raise SourceTimeoutError(f"{url} took longer than the total deadline", url=url)
+            raise DeadlineExceededError(f"{url} took longer than the total deadline", url=url)
     return b"".join(chunks)
+
+
+def _within(timeout: httpx.Timeout, deadline_seconds: float) -> httpx.Timeout:
+    """Return the client's timeouts, none longer than the total deadline of a request."""
+
+    def bound(value: float | None) -> float:
+        return deadline_seconds if value is None else min(value, deadline_seconds)
+
+    return httpx.Timeout(
+        connect=bound(timeout.connect),
+        read=bound(timeout.read),
+        write=bound(timeout.write),
+        pool=bound(timeout.pool),
+    )
 
 
 def _status_error(

@@ -44,7 +44,10 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
 def make_retrying(policy: HttpPolicy, *, sleep: Callable[[float], None]) -> tenacity.Retrying:
     """Return a bounded retrier for errors marked ``retryable``, sleeping with ``sleep``."""
     return tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(policy.max_attempts),
+        # No new attempt after the deadline: a source that keeps timing out costs one deadline
+        # (plus the attempt under way), not one per attempt.
+        stop=tenacity.stop_after_attempt(policy.max_attempts)
+        | tenacity.stop_after_delay(policy.deadline_seconds),
         wait=retry_wait(policy),
         retry=tenacity.retry_if_exception(lambda exc: getattr(exc, "retryable", False)),
         sleep=sleep,
@@ -77,14 +80,32 @@ def conditional_headers(known: dict[str, str]) -> dict[str, str]:
     return headers
 
 
-def remember_validators(validators: Validators, url: str, headers: dict[str, str]) -> None:
-    """Store the ETag and Last-Modified of a full response; forget them if it had none."""
+def remember_validators(
+    validators: Validators, url: str, headers: dict[str, str], *, sha256: str | None = None
+) -> None:
+    """Store the ETag and Last-Modified of a full response (and its hash); else forget them."""
     known = {}
     if headers.get("etag"):
         known["etag"] = headers["etag"]
     if headers.get("last-modified"):
         known["last_modified"] = headers["last-modified"]
     if known:
+        if sha256:
+            known["sha256"] = sha256
         validators[url] = known
     else:
         validators.pop(url, None)
+
+
+def not_modified_problem(sent: dict[str, str], response_headers: dict[str, str]) -> str | None:
+    """Return why a 304 answer to a request with headers ``sent`` cannot be trusted, or None."""
+    if not sent.get("If-None-Match") and not sent.get("If-Modified-Since"):
+        return "answered 304 Not Modified to a request that carried no validator"
+    etag = response_headers.get("etag")
+    if etag and sent.get("If-None-Match") and _opaque(etag) != _opaque(sent["If-None-Match"]):
+        return f"answered 304 Not Modified with ETag {etag}, not the {sent['If-None-Match']} sent"
+    return None
+
+
+def _opaque(etag: str) -> str:
+    return etag.strip().removeprefix("W/")

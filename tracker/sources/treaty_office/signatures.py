@@ -3,7 +3,7 @@
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .errors import InvalidJsonError, SourceFormatError
@@ -45,8 +45,33 @@ class CountryRecord:
         return any(self.dates().values())
 
 
-def parse_chart(body: bytes | str) -> list[dict[str, Any]]:
-    """Return the chart's rows from every bucket, checking the shape strictly."""
+#: The chart's buckets: member States, non-member States, international organisations.
+EXPECTED_BUCKETS = 3
+#: Fewest rows of other countries for a chart without the country's row to count as complete.
+#: The live charts list every member State (46); the test fake's list three rows. A chart that
+#: lost rows since the last one read is caught by the caller, which knows that one.
+MIN_OTHER_ROWS = 3
+#: Earliest plausible date of an act (the Council of Europe was founded in 1949).
+EARLIEST_ACT = date(1949, 5, 5)
+#: How far ahead of our UTC date the Treaty Office's (Strasbourg) date may be.
+AHEAD = timedelta(days=1)
+#: Acts that cannot be dated in the future (entry into force and effect of a denunciation can).
+PAST_ONLY = ("signed_on", "consent_on", "denounced_on", "suspended_on")
+
+
+@dataclass(frozen=True)
+class ChartReading:
+    """What a chart says of one country, and how complete and well-formed the rest of it was."""
+
+    record: CountryRecord
+    has_row: bool
+    buckets: int
+    other_rows: int
+    skipped: tuple[str, ...] = ()
+
+
+def parse_chart(body: bytes | str) -> list[list[Any]]:
+    """Return the chart's buckets, checking only that it is a JSON list of lists."""
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -55,62 +80,146 @@ def parse_chart(body: bytes | str) -> list[dict[str, Any]]:
         raise SourceFormatError(f"the chart is a JSON {type(data).__name__}, not a list of buckets")
     if not data:
         raise SourceFormatError("the chart has no buckets")
-    rows: list[dict[str, Any]] = []
     for bucket_index, bucket in enumerate(data):
         if not isinstance(bucket, list):
             raise SourceFormatError(
                 f"bucket {bucket_index} of the chart is a {type(bucket).__name__}, not a list"
             )
-        for row_index, row in enumerate(bucket):
-            _check_row(row, f"row {row_index} of bucket {bucket_index}")
-            rows.append(row)
-    if not rows:
+    if not any(data):
         raise SourceFormatError("every bucket of the chart is empty")
-    return rows
+    return data
+
+
+def read_chart(
+    body: bytes | str, *, treaty_number: int, country_code: str, today: date | None = None
+) -> ChartReading:
+    """Read the country's row strictly; skip and count malformed rows of other countries.
+
+    A chart without the country's row reads as "no dates" only when it otherwise looks
+    complete; ``today`` (if given) rejects acts dated in the future.
+    """
+    buckets = parse_chart(body)
+    wanted = country_code.strip().upper()
+    mine: list[tuple[str, dict]] = []
+    skipped: list[str] = []
+    unidentified: list[str] = []
+    other_treaty = other_rows = 0
+    for bucket_index, bucket in enumerate(buckets):
+        for row_index, row in enumerate(bucket):
+            where = f"row {row_index} of bucket {bucket_index}"
+            code = row.get("CodePays") if isinstance(row, dict) else None
+            if not isinstance(code, str) or not code.strip():
+                # A row nobody can name might be the country's own: never skipped silently.
+                problem = (
+                    f"{where} has no CodePays"
+                    if isinstance(row, dict)
+                    else f"{where} is a {type(row).__name__}, not an object"
+                )
+                (unidentified if _mentions(row, wanted) else skipped).append(problem)
+                continue
+            if code.strip().upper() == wanted:
+                mine.append((where, row))
+                continue
+            other_rows += 1
+            problem = _row_problem(row, treaty_number)
+            if problem == "other treaty":
+                other_treaty += 1
+            if problem:
+                skipped.append(f"{where} ({code}): {problem}")
+    if unidentified:
+        raise SourceFormatError(f"the chart has rows that may be {wanted}'s: {unidentified[0]}")
+    if len(mine) > 1:
+        raise SourceFormatError(f"the chart has {len(mine)} rows for {wanted}")
+    if other_treaty * 2 > other_rows:
+        raise SourceFormatError(
+            f"most rows of the chart are for another treaty than treaty {treaty_number}"
+        )
+    if mine:
+        where, row = mine[0]
+        record = _country_record(row, where, treaty_number, wanted, today)
+    else:
+        _check_complete(buckets, other_rows, other_treaty, skipped, wanted)
+        record = CountryRecord(treaty_number=treaty_number, country_code=wanted, country_name=None)
+    return ChartReading(record, bool(mine), len(buckets), other_rows, tuple(skipped))
 
 
 def find_country_record(
     rows: list[dict[str, Any]], *, treaty_number: int, country_code: str
 ) -> CountryRecord:
-    """Return the country's record, found by ``CodePays``; no row gives a record with no dates."""
-    wanted = country_code.strip().upper()
-    matches = [row for row in rows if row["CodePays"].strip().upper() == wanted]
-    if len(matches) > 1:
-        raise SourceFormatError(f"the chart has {len(matches)} rows for {wanted}")
-    for row in rows:
+    """Return the country's record from a flat list of rows (one bucket)."""
+    body = json.dumps([rows])
+    return read_chart(body, treaty_number=treaty_number, country_code=country_code).record
+
+
+def parse_signatures(body: bytes | str, *, treaty_number: int, country_code: str) -> CountryRecord:
+    """Parse an ``api/signatures`` body and return the country's record."""
+    return read_chart(body, treaty_number=treaty_number, country_code=country_code).record
+
+
+def _check_complete(
+    buckets: list[list[Any]], other_rows: int, other_treaty: int, skipped: list[str], wanted: str
+) -> None:
+    problems = []
+    if len(buckets) != EXPECTED_BUCKETS:
+        problems.append(f"{len(buckets)} buckets instead of {EXPECTED_BUCKETS}")
+    elif not buckets[0]:
+        problems.append("no member States")
+    if other_rows < MIN_OTHER_ROWS:
+        problems.append(f"only {other_rows} rows")
+    if other_treaty:
+        problems.append(f"{other_treaty} rows for another treaty")
+    if skipped and len(skipped) * 2 >= other_rows:
+        problems.append(f"{len(skipped)} malformed rows")
+    if problems:
+        raise SourceFormatError(
+            f"the chart has no row for {wanted} and does not look complete: {'; '.join(problems)}"
+        )
+
+
+def _mentions(row: object, wanted: str) -> bool:
+    return wanted in json.dumps(row, ensure_ascii=False).upper()
+
+
+def _row_problem(row: dict[str, Any], treaty_number: int) -> str | None:
+    for field in DATE_FIELDS:
+        if field not in row:
+            return f"no {field} field"
+        try:
+            _parse_date(row[field])
+        except SourceFormatError as exc:
+            return f"{field} {exc}"
+    try:
         _check_treaty_number(row, treaty_number)
-    if not matches:
-        return CountryRecord(treaty_number=treaty_number, country_code=wanted, country_name=None)
-    row = matches[0]
+    except SourceFormatError:
+        return "other treaty"
+    return None
+
+
+def _country_record(
+    row: dict[str, Any], where: str, treaty_number: int, wanted: str, today: date | None
+) -> CountryRecord:
+    code = row["CodePays"]
+    dates = {}
+    for field, attribute in DATE_FIELDS.items():
+        if field not in row:
+            raise SourceFormatError(f"{where} of the chart ({code}) has no {field} field")
+        try:
+            value = _parse_date(row[field])
+        except SourceFormatError as exc:
+            raise SourceFormatError(f"{where} of the chart ({code}): {field} {exc}") from None
+        if value is not None and value < EARLIEST_ACT:
+            raise SourceFormatError(f"{where} of the chart ({code}): {field} {value} is too early")
+        if value is not None and today and attribute in PAST_ONLY and value > today + AHEAD:
+            raise SourceFormatError(f"{where} of the chart ({code}): {field} {value} is ahead")
+        dates[attribute] = value
+    _check_treaty_number(row, treaty_number, strict=True)
     name = row.get("LibPaysOrga")
-    dates = {attribute: _parse_date(row[field]) for field, attribute in DATE_FIELDS.items()}
     return CountryRecord(
         treaty_number=treaty_number,
         country_code=wanted,
         country_name=name if isinstance(name, str) and name else None,
         **dates,
     )
-
-
-def parse_signatures(body: bytes | str, *, treaty_number: int, country_code: str) -> CountryRecord:
-    """Parse an ``api/signatures`` body and return the country's record."""
-    rows = parse_chart(body)
-    return find_country_record(rows, treaty_number=treaty_number, country_code=country_code)
-
-
-def _check_row(row: object, where: str) -> None:
-    if not isinstance(row, dict):
-        raise SourceFormatError(f"{where} of the chart is a {type(row).__name__}, not an object")
-    code = row.get("CodePays")
-    if not isinstance(code, str) or not code.strip():
-        raise SourceFormatError(f"{where} of the chart has no CodePays")
-    for field in DATE_FIELDS:
-        if field not in row:
-            raise SourceFormatError(f"{where} of the chart ({code}) has no {field} field")
-        try:
-            _parse_date(row[field])
-        except SourceFormatError as exc:
-            raise SourceFormatError(f"{where} of the chart ({code}): {field} {exc}") from None
 
 
 def _parse_date(value: object) -> date | None:
@@ -125,10 +234,12 @@ def _parse_date(value: object) -> date | None:
         raise SourceFormatError(f"is {value!r}, not a real date") from None
 
 
-def _check_treaty_number(row: dict[str, Any], treaty_number: int) -> None:
+def _check_treaty_number(row: dict[str, Any], treaty_number: int, *, strict: bool = False) -> None:
     value = row.get("NumSTE")
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
+    elif strict and value is not None and not isinstance(value, int):
+        raise SourceFormatError(f"the row of {row['CodePays']} has NumSTE {value!r}")
     if isinstance(value, int) and not isinstance(value, bool) and value != treaty_number:
         raise SourceFormatError(
             f"the chart is for treaty {value}, not treaty {treaty_number} as requested"

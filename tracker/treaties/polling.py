@@ -1,0 +1,166 @@
+"""One poll of the Treaty Office: read the watch-list, observe each instrument, record each outcome.
+
+Fetching happens with no database transaction open; then one short transaction records every
+instrument's outcome on its own: a failed check for an instrument records its error and changes
+nothing of it, while every other instrument's good answer is applied. The source's health row and
+its validators are written through ``tracker.sources.health``; a treaty's state only through
+``tracker.treaties.observations`` and ``tracker.treaties.changes``.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from tracker.config import Settings
+from tracker.models import SourceStatus, Treaty
+from tracker.sources.evidence import find_response, prune_responses
+from tracker.sources.health import TREATY_OFFICE, record_check_failure, record_check_success
+from tracker.sources.treaty_office import Observation, SourceError, TreatyOfficeClient
+from tracker.treaties.changes import record_treaty_check
+from tracker.treaties.observations import ACTOR, apply_observation, interpret
+from tracker.treaties.queries import polled_treaties, treaty_label
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WatchedTreaty:
+    """What the fetch phase needs of a treaty, read before the session closes."""
+
+    id: int
+    number: int
+    label: str
+    #: Whether the request may carry validators: not while a change waits for confirmation,
+    #: which only a full answer may confirm.
+    conditional: bool = True
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    """One instrument's fetch: its observation, or the error that made the check fail."""
+
+    treaty: WatchedTreaty
+    observation: Observation | None = None
+    error: str | None = None
+
+
+@dataclass
+class PollResult:
+    """What a poll did: counts, and one line per instrument whose check failed."""
+
+    counts: dict[str, int]
+    failures: list[str] = field(default_factory=list)
+
+
+def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
+    """Return the polled treaties and the validators whose stored body is at hand."""
+    watched = [
+        WatchedTreaty(t.id, t.number, treaty_label(t), conditional=t.pending_state is None)
+        for t in polled_treaties(session)
+        if t.number
+    ]
+    status = session.get(SourceStatus, TREATY_OFFICE)
+    stored = dict(status.validators or {}) if status else {}
+    # A 304 is only worth asking for when the body it stands for can be read back.
+    usable = {
+        url: known
+        for url, known in stored.items()
+        if isinstance(known, dict)
+        and known.get("sha256")
+        and find_response(session, url, known["sha256"], with_body=False) is not None
+    }
+    return watched, usable
+
+
+def fetch_observations(
+    client: TreatyOfficeClient, watched: list[WatchedTreaty], *, today: date
+) -> list[InstrumentResult]:
+    """Observe each treaty in turn; a failure is that treaty's outcome and the next one goes on."""
+    results = []
+    for treaty in watched:
+        try:
+            observation = client.observe(treaty.number, today=today, conditional=treaty.conditional)
+        except SourceError as exc:
+            logger.warning("polling %s failed: %s", treaty.label, exc)
+            results.append(InstrumentResult(treaty, error=f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # one instrument's surprise must not cost the others their poll
+            logger.exception("polling %s failed unexpectedly", treaty.label)
+            error = f"unexpected {type(exc).__name__}: {exc}"
+            results.append(InstrumentResult(treaty, error=error))
+        else:
+            results.append(InstrumentResult(treaty, observation=observation))
+    return results
+
+
+def record_poll(
+    session: Session,
+    results: list[InstrumentResult],
+    *,
+    sent_validators: dict,
+    new_validators: dict,
+    settings: Settings,
+    now: datetime,
+) -> PollResult:
+    """Record each instrument's outcome, then the source's health and validators; count."""
+    poll = PollResult(
+        counts={"treaties": len(results), "changed": 0, "confirmed": 0, "stored": 0, "failed": 0}
+    )
+    validators = dict(sent_validators)
+    failed_treaties: list[Treaty] = []
+    for result in results:
+        treaty = session.get(Treaty, result.treaty.id)
+        observation, error = result.observation, result.error
+        if observation is not None:
+            try:
+                observation = interpret(session, treaty, observation, settings=settings, now=now)
+            except SourceError as exc:
+                observation, error = None, f"{type(exc).__name__}: {exc}"
+        if observation is None:
+            record_treaty_check(session, treaty, now=now, error=error)
+            poll.failures.append(f"{result.treaty.label}: {error}")
+            failed_treaties.append(treaty)
+            continue
+        outcome, stored = apply_observation(
+            session, treaty, observation, settings=settings, now=now
+        )
+        poll.counts[outcome] = poll.counts.get(outcome, 0) + 1
+        poll.counts["stored"] += int(stored)
+        poll.counts["skipped_rows"] = poll.counts.get("skipped_rows", 0) + len(
+            observation.chart.skipped if observation.chart else ()
+        )
+        _keep_validators(validators, new_validators, observation)
+    poll.counts["failed"] = len(poll.failures)
+    if poll.failures:
+        record_check_failure(
+            session,
+            TREATY_OFFICE,
+            error="; ".join(poll.failures),
+            now=now,
+            threshold=settings.source_failure_threshold,
+            actor=ACTOR,
+            keeps_failing={treaty_label(t): t.consecutive_failures for t in failed_treaties},
+            validators=validators,
+        )
+    else:
+        record_check_success(
+            session, TREATY_OFFICE, now=now, actor=ACTOR, validators=validators
+        )
+    poll.counts["pruned"] = prune_responses(
+        session, now=now, retention_days=settings.raw_retention_days
+    )
+    return poll
+
+
+def _keep_validators(validators: dict, fetched: dict, observation: Observation) -> None:
+    """Take a succeeded instrument's validators; failed ones keep what they had."""
+    url = observation.fetch.url
+    if observation.fetch.not_modified:
+        # The next request goes without validators: a source that wrongly keeps answering 304
+        # hides a change for one poll at most.
+        validators.pop(url, None)
+    elif url in fetched:
+        validators[url] = fetched[url]
+    else:
+        validators.pop(url, None)
