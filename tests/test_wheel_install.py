@@ -82,6 +82,8 @@ def test_the_installed_tracker_migrates_seeds_and_serves_from_elsewhere(installe
     assert (data / "tracker.sqlite3").is_file() and (data / "secret_key").is_file()
     package = Path(where.strip()).parent
     assert not (package / "instance").exists() and not (package.parent / "instance").exists()
+    release = _run([tracker, "export", str(tmp_path / "release")], cwd=elsewhere, env=env)
+    assert "SHA256SUMS" in release and (tmp_path / "release" / "items.csv").is_file()
     assert not list(elsewhere.iterdir())
 
     port = _free_port()
@@ -107,6 +109,15 @@ def test_the_installed_tracker_migrates_seeds_and_serves_from_elsewhere(installe
         assert "9.2.1" in body.decode()  # seeded paragraphs, rendered by a packaged template
         status, kind, css = _get(base + "/static/tracker.css")
         assert status == 200 and kind.startswith("text/css") and css
+        for path, media_type in (
+            ("/api/", "text/html"),
+            ("/api/v1/openapi.json", "application/json"),
+            ("/items/9.2.1/feed.atom", "application/atom+xml"),
+            ("/deadlines.ics", "text/calendar"),
+            ("/export/items.csv", "text/csv"),
+        ):
+            status, kind, _ = _get(base + path)
+            assert status == 200 and kind.startswith(media_type), path
     finally:
         server.terminate()
         server.wait(timeout=30)
