@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from tracker.resources import SEEDS
-from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs
+from tracker.texts.parsing import Paragraph, ParseError, clean_text, parse_paragraphs, parse_text
 
 ADOPTED = (SEEDS / "resolution-2616-adopted.md").read_text(encoding="utf-8")
 REPORT = (SEEDS / "doc-16245-report.md").read_text(encoding="utf-8")
@@ -118,13 +118,13 @@ def test_adopted_parents(adopted, number, parent):
     ("number", "addressee", "verb"),
     [
         ("4", None, None),
-        ("9", "Parliament of Kazakhstan", "encourages"),
-        ("9.1", "Parliament of Kazakhstan", "encourages"),
-        ("9.2", "Parliament of Kazakhstan", "encourages"),
-        ("9.2.1", "Parliament of Kazakhstan", "encourages"),
-        ("10.2", "authorities of Kazakhstan", "calls on"),
-        ("11.4", "authorities of Kazakhstan", "urges"),
-        ("12.3", "authorities of Kazakhstan", "encourages"),
+        ("9", "the Parliament of Kazakhstan", "encourages"),
+        ("9.1", "the Parliament of Kazakhstan", "encourages"),
+        ("9.2", "the Parliament of Kazakhstan", "encourages"),
+        ("9.2.1", "the Parliament of Kazakhstan", "encourages"),
+        ("10.2", "the authorities of Kazakhstan", "calls on"),
+        ("11.4", "the authorities of Kazakhstan", "urges"),
+        ("12.3", "the authorities of Kazakhstan", "encourages"),
         ("13", None, None),
     ],
 )
@@ -201,12 +201,12 @@ def test_sample_text(sample, number, text):
     ("number", "addressee", "verb"),
     [
         ("2", None, None),
-        ("3", "Committee of Ministers", "recommends"),
-        ("3.1", "Committee of Ministers", "recommends"),
-        ("3.1.2.2", "Committee of Ministers", "recommends"),
+        ("3", "the Committee of Ministers", "recommends"),
+        ("3.1", "the Committee of Ministers", "recommends"),
+        ("3.1.2.2", "the Committee of Ministers", "recommends"),
         ("4", None, None),
-        ("4.1", "Secretary General", "invites"),
-        ("4.1.1", "Secretary General", "invites"),
+        ("4.1", "the Secretary General", "invites"),
+        ("4.1.1", "the Secretary General", "invites"),
         ("4.2.1", "member States", "calls on"),
         ("5", None, None),
     ],
@@ -272,3 +272,46 @@ def test_parse_errors(text, message):
 
 def test_parse_error_is_a_value_error():
     assert issubclass(ParseError, ValueError)
+
+
+PARLIAMENT, AUTHORITIES = "the Parliament of Kazakhstan", "the authorities of Kazakhstan"
+EXPECTED_STRUCTURE = [
+    *((str(n), None, None) for n in range(1, 9)),
+    ("9", None, PARLIAMENT),
+    ("9.1", "9", PARLIAMENT),
+    ("9.2", "9", PARLIAMENT),
+    ("9.2.1", "9.2", PARLIAMENT),
+    ("9.2.2", "9.2", PARLIAMENT),
+    ("9.3", "9", PARLIAMENT),
+    ("10", None, AUTHORITIES),
+    ("10.1", "10", AUTHORITIES),
+    ("10.2", "10", AUTHORITIES),
+    ("11", None, AUTHORITIES),
+    *((f"11.{n}", "11", AUTHORITIES) for n in range(1, 6)),
+    ("12", None, AUTHORITIES),
+    *((f"12.{n}", "12", AUTHORITIES) for n in range(1, 4)),
+    ("13", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [ADOPTED, REPORT],
+    ids=["adopted", "committee report (draft part found by its headings)"],
+)
+def test_every_paragraph_number_parent_and_addressee(text):
+    parsed = parse_text(text)
+    assert [(u.number, u.parent, u.addressee) for u in parsed.units] == EXPECTED_STRUCTURE
+    assert all(
+        "B. Explanatory" not in u.text and "Introduction" not in u.text for u in parsed.units
+    )
+
+
+def test_adopted_identity_and_footnote():
+    parsed = parse_text(ADOPTED)
+    assert (parsed.kind, parsed.number, parsed.year) == ("resolution", "2616", "2025")
+    assert parsed.title == (
+        "The Parliamentary Assembly should support Kazakhstan in continuing its democratic reforms"
+    )
+    assert [n.mark for n in parsed.footnotes] == ["1"]
+    assert parsed.footnotes[0].text.startswith("Assembly debate on 30 September 2025")

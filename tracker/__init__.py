@@ -74,8 +74,9 @@ def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
     from tracker.exports.cli import export
     from tracker.mail import cli as mail_cli
+    from tracker.texts import cli as texts_cli
 
     register_commands(app)
     app.cli.add_command(export)
-    for command in mail_cli.COMMANDS:
+    for command in (*mail_cli.COMMANDS, *texts_cli.COMMANDS):
         app.cli.add_command(command)

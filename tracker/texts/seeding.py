@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from tracker.models import Document, Item
-from tracker.texts.comparison import classify_difference
+from tracker.models import Document
 from tracker.texts.parsing import Paragraph, parse_paragraphs
+from tracker.texts.storing import ItemsReport, store_units
 from tracker.treaties.seeding import seed_treaties
 
 MANIFEST = "documents.json"
@@ -99,39 +99,13 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
     document = _document(session, adopted, "resolution", report, now)
     _document(session, draft, "draft", report, now)
     drafts = {p.number: p.text for p in draft.paragraphs}
-    stored = {
-        item.number: item
-        for item in session.exec(select(Item).where(Item.document_id == document.id))
-    }
-    for paragraph in adopted.paragraphs:
-        draft_text = drafts.get(paragraph.number)
-        item = stored.get(paragraph.number)
-        if item is None:
-            item = Item(
-                document_id=document.id,
-                number=paragraph.number,
-                parent_id=stored[paragraph.parent].id if paragraph.parent else None,
-                position=paragraph.position,
-                depth=paragraph.number.count("."),
-                text=paragraph.text,
-                draft_text=draft_text,
-                difference=classify_difference(paragraph.text, draft_text),
-                addressee=paragraph.addressee,
-                verb=paragraph.verb,
-            )
-            session.add(item)
-            session.flush()
-            stored[paragraph.number] = item
-            report.items_created += 1
-        elif item.text != paragraph.text or item.draft_text != draft_text:
-            report.conflicts.append(
-                f"§{paragraph.number}: the seed text differs from the stored text"
-            )
-        else:
-            report.items_unchanged += 1
-    seeded = {p.number for p in adopted.paragraphs}
-    for number in sorted(set(stored) - seeded):
-        report.conflicts.append(f"§{number} is stored but no longer in {adopted.meta['file']}")
+    items = ItemsReport()
+    store_units(
+        session, document, adopted.paragraphs, drafts, source_name=adopted.meta["file"],
+        report=items,
+    )  # fmt: skip
+    report.items_created, report.items_unchanged = items.items_created, items.items_unchanged
+    report.conflicts.extend(items.conflicts)
     treaties = seed_treaties(session, seeds_dir, now=now)
     report.treaties_created = treaties.treaties_created
     report.treaty_links_created = treaties.links_created

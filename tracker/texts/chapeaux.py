@@ -1,0 +1,84 @@
+"""Find who a unit is addressed to: the nearest chapeau that names an addressee.
+
+A unit names an addressee when it starts with the Assembly's call ("The Assembly urges the
+authorities to ..."); a chapeau is such a unit that ends with a colon and introduces its
+sub-units: "The Assembly
+calls on the authorities of Kazakhstan to:", "The Assembly recommends that the Committee of
+Ministers:". Its addressee is written as in the text ("the authorities of Kazakhstan") and
+holds for every unit below it. "The Assembly therefore:" names nobody, so each sub-unit
+may name its own ("invites the Secretary General to:"). Under a chapeau that named an
+addressee, a verb-led sub-unit ("encourage the authorities ... in particular:") says what
+that addressee should do and does not change the addressee.
+"""
+
+import re
+from dataclasses import dataclass
+
+_VERBS = (
+    "calls on", "calls upon", "appeals to", "encourages", "urges", "recommends", "invites",
+    "asks", "requests", "instructs", "resolves", "decides", "agrees", "exhorts", "insists",
+)  # fmt: skip
+_VERB_RE = "|".join(v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True))
+_SUBJECT = r"(?:[^,:;]{1,80},\s*)?(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
+_ADVERBS = (
+    r"(?:(?:therefore|also|further|furthermore|thus|accordingly|consequently|strongly"
+    r"|firmly|again|once\s+again|hereby|in\s+particular|moreover|finally)\b\s*,?\s*)*"
+)
+_CHAPEAU = re.compile(
+    rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*(?:that\s+)?"
+    r"(?P<addressee>[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$",
+    re.IGNORECASE,
+)
+# "recommends that the Committee of Ministers invite the European Union" names it without "to".
+_RECOMMENDATION = re.compile(
+    rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>recommends)\s+that\s+"
+    r"(?P<addressee>(?:the\s+)?committee\s+of\s+ministers)\b(?P<end>.*)$",
+    re.IGNORECASE,
+)
+_BARE_CHAPEAU = re.compile(rf"^{_SUBJECT}{_ADVERBS}:$", re.IGNORECASE)
+_COMMITTEE_OF_MINISTERS = re.compile(r"^(?:the\s+)?committee\s+of\s+ministers\b", re.IGNORECASE)
+_TRAILING = re.compile(r"\s*,?\s*(?:in\s+particular|inter\s+alia|as\s+a\s+matter\s+of\s+\w+)\W*$")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a unit passes to its sub-units: the addressee, the verb, and whether they may name
+    their own addressee."""
+
+    addressee: str | None = None
+    verb: str | None = None
+    open_to_verbs: bool = True
+
+
+def scope_of(text: str, inherited: Scope | None) -> Scope:
+    """Return the scope a unit holds, from its text and its parent's scope."""
+    # At top level nothing has been addressed yet, so a verb-led chapeau may name an addressee.
+    scope = inherited or Scope()
+    if _BARE_CHAPEAU.match(text):
+        return Scope()
+    chapeau = _CHAPEAU.match(text) or _RECOMMENDATION.match(text)
+    if chapeau is None and text.endswith(":"):
+        # "The Assembly is concerned about X. It therefore calls on the authorities to:"
+        last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]
+        chapeau = _CHAPEAU.match(last_sentence) if last_sentence != text else None
+    if chapeau and (chapeau["subject"] or (scope.open_to_verbs and scope.addressee is None)):
+        addressee = _addressee(chapeau["addressee"])
+        if addressee is None and not chapeau["end"].endswith(":"):
+            return scope  # "The Assembly decides to remain seized of the matter."
+        return Scope(addressee, " ".join(chapeau["verb"].lower().split()), False)
+    return scope
+
+
+def _addressee(written: str) -> str | None:
+    """Return the addressee as written, without a trailing "in particular"."""
+    if match := _COMMITTEE_OF_MINISTERS.match(written):
+        # "recommends that the Committee of Ministers invite member States to:"
+        return match.group()
+    return _TRAILING.sub("", written).strip() or None
+
+
+def without_article(addressee: str | None) -> str | None:
+    """Return the addressee without its leading "the", as the item pages print it."""
+    if addressee is None:
+        return None
+    return re.sub(r"^the\s+", "", addressee, flags=re.IGNORECASE) or None

@@ -1,0 +1,109 @@
+"""Recognise the lines around the numbered text: title, PACE headers, page residue.
+
+The conventions are the Assembly's own: a title line "Resolution 2616 (2025)" (any case,
+maybe followed by a note mark or "Provisional version"), the headline, "Parliamentary
+Assembly", "Author(s): ...", "Origin - Assembly debate on ... Text adopted by the Assembly
+on ...", "See Doc. 16245, report of ...", and in a committee report "A. Draft resolution"
+up to "B. Explanatory memorandum". PDF pages add page numbers, the Strasbourg footer and
+the title line again at the top of each page.
+"""
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("resolution", "recommendation", "opinion", "order")
+
+TITLE_LINE = re.compile(
+    r"^\s*(?:\*\*)?(?P<kind>resolution|recommendation|opinion|order)\s+(?:no\.?\s*)?"
+    r"(?P<number>\d{1,5})\s*\((?P<year>\d{4})\)(?:\*\*)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+DRAFT_SECTION = re.compile(
+    r"^\s*(?:[A-Z]\.\s+)?(?:Preliminary\s+)?draft\s+(?P<kind>resolution|recommendation|opinion)\b",
+    re.IGNORECASE,
+)
+# What ends the numbered text: the next part of a report, an appendix.
+END_OF_TEXT = re.compile(
+    r"^\s*(?:[A-Z]\.\s+(?:Explanatory\s+memorandum|Draft\s+\w+|Justification)\b"
+    r"|Explanatory\s+memorandum\b|Appendix\b|Annex\b)",
+    re.IGNORECASE,
+)
+_HEADERS = [
+    r"provisional\s+(?:version|edition)",
+    r"(?:the\s+)?parliamentary\s+assembly(?:\s+of\s+the\s+council\s+of\s+europe)?",
+    r"council\s+of\s+europe",
+    r"author\(s\)\s*:.*",
+    r"origin\s*[-–—:].*",
+    r"assembly\s+debate\s+on\b.*",
+    r"text\s+adopted\s+by\s+the\s+(?:assembly|standing\s+committee)\b.*",
+    r"see\s+doc(?:ument)?\.?\s*\d+.*",
+    r"\(?see\s+doc\.?\s*\d+.*",
+    r"print",
+    r"see\s+related\s+documents",
+    r"share",
+    r"(?:report|opinion|reply|information\s+report)\s*\|\s*doc\.?\s*\d+.*",
+    r"rapporteur\s*:.*",
+    r"(?:committee|commission)\s+(?:on|for)\s+[^.;:]{3,120}",
+    r"reference\s+to\s+committee.*",
+    r"\d{4}\s*[-–—]\s*\w+\s+part[-\s]session",
+    r"[A-Z]\.\s+draft\s+(?:resolution|recommendation|opinion)",
+    r"_{3,}|-{3,}|\*{3,}|={3,}",
+    r"\((?:open|close)\)",
+]
+HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
+# Page residue can stand anywhere in PDF text, even in the middle of a paragraph.
+PAGE_RESIDUE = re.compile(
+    r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|page\s+\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
+    r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
+    re.IGNORECASE,
+)
+_OPEN_TOGGLE = re.compile(r"^\s*\((?:open|close)\)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TitleLine:
+    """The "Resolution 2616 (2025)" line: kind, number, year and what followed on the line."""
+
+    kind: str
+    number: str
+    year: str
+    rest: str
+    line: str
+    mark: str | None  # a note mark printed as a plain digit: "Resolution 2616 (2025)1"
+
+
+def read_title_line(line: str) -> TitleLine | None:
+    """Return the kind, number and year a title line names, or None."""
+    match = TITLE_LINE.match(line)
+    if match is None:
+        return None
+    glued = re.match(r"^\s*(?:\((\d{1,2})\)|(\d{1,2})(?=\s|$))", match["rest"])
+    mark = (glued.group(1) or glued.group(2)) if glued else None
+    rest = match["rest"][glued.end() :] if glued else match["rest"]
+    rest = re.sub(r"(?i)\bprovisional\s+(?:version|edition)\b", "", rest).strip(" -–—|")
+    if len(rest) > 200 or re.search(r"[.;]$", rest):
+        return None  # a sentence that starts with "Resolution 1526 (2006) ..."
+    kind = match["kind"].lower()
+    return TitleLine(kind, match["number"], match["year"], rest, line.strip(), mark)
+
+
+def is_header(line: str) -> bool:
+    """Say whether a line is one of the Assembly's headers around a text."""
+    return bool(HEADER.match(line))
+
+
+def is_page_residue(line: str, *, title_line: TitleLine | None) -> bool:
+    """Say whether a line is a page number, footer or running title of a PDF page."""
+    if PAGE_RESIDUE.match(line):
+        return True
+    again = read_title_line(line) if title_line is not None else None
+    return bool(again and again.number == title_line.number and not again.rest)
+
+
+def strip_open_toggle(line: str) -> tuple[str, str]:
+    """Split the older viewer's "(open)" off a line: (toggle, rest)."""
+    match = _OPEN_TOGGLE.match(line)
+    if match is None:
+        return "", line
+    return match.group(), line[match.end() :]

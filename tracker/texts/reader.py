@@ -1,0 +1,180 @@
+"""Read normalised lines one by one into preamble, units and footnotes.
+
+Reading order of one line: blank or page residue; a website note "(2)"; in the preamble the
+title line and the Assembly's headers; a footnote text; a number that continues the
+numbering (a new unit); otherwise the line continues the current unit or footnote.
+"""
+
+import re
+from dataclasses import dataclass
+
+from tracker.texts import headers as hdr
+from tracker.texts.footnotes import FOOTNOTE_OPENER, Footnote, Footnotes
+from tracker.texts.formats import NOTE, REF, REF_OPEN
+from tracker.texts.numbering import (
+    DECIMAL,
+    Marker,
+    Segment,
+    decimal_successors,
+    follow,
+    read_marker,
+    render,
+)
+from tracker.texts.units import ParseError
+
+_BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
+_ENDS_SENTENCE = re.compile(r"[.;:!?)”\"’»]\s*(?:\d{1,2})?\s*$")
+
+
+@dataclass
+class RawUnit:
+    path: list[Segment]
+    lines: list[str]
+
+
+class Reader:
+    """The state of one pass over the lines of a text."""
+
+    def __init__(self) -> None:
+        self.units: list[RawUnit] = []
+        self.notes = Footnotes()
+        self.note: Footnote | None = None
+        self.headers: list[str] = []
+        self.title_line: hdr.TitleLine | None = None
+        self.draft_kind: str | None = None
+        self.title_lines: list[str] = []
+        self.title_done = False
+        self.seen: set[str] = set()
+        self.rejected: str | None = None  # why a numbered line before any unit was refused
+        self.at_break = True  # the previous line ended a paragraph (or there was none)
+
+    def read(self, lines: list[str], first_line: int) -> None:
+        for line_number, raw in enumerate(lines, start=first_line):
+            if self.read_line(raw, line_number) == "stop":
+                break
+
+    def read_line(self, raw: str, line_number: int) -> str | None:
+        line = _BULLET.sub("", raw, count=1)
+        toggle, line = hdr.strip_open_toggle(line)
+        if toggle:
+            self.headers.append(toggle)
+        bare = REF.sub("", line).strip()
+        if not line.strip():
+            self.note, self.at_break = None, True
+            self.title_done = self.title_done or bool(self.title_lines)
+            return None
+        if line.startswith(NOTE):
+            self.refer(line[len(NOTE) :])
+            self.note = self.notes.start(line[len(NOTE) :])
+            return None
+        if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
+            self.headers.append(bare)
+            return None
+        if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
+            return "stop"
+        if not self.units and self.read_preamble(line, bare):
+            return None
+        if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
+            self.note = self.notes.start(match.group(1), line[match.end() :])
+            return None
+        marker = read_marker(line)
+        if marker is not None and self.read_numbered(marker, line_number):
+            return None
+        self.add_text(line)
+        return None
+
+    def read_preamble(self, line: str, bare: str) -> bool:
+        """Take a line before the first unit that is the title line, a header or the title."""
+        if self.note is not None:
+            return False  # a website note's text, whatever it says
+        if self.title_line is None and (title := hdr.read_title_line(bare)):
+            self.title_line = title
+            self.headers.append(bare)
+            self.title_lines = [title.rest] if title.rest else []
+            if title.mark:
+                self.refer(title.mark)
+            for mark in REF.findall(line):
+                self.refer(mark)
+            return True
+        if hdr.is_header(bare) or (self.title_line and hdr.is_page_residue(bare, title_line=None)):
+            if draft := hdr.DRAFT_SECTION.match(bare):
+                self.draft_kind = draft["kind"].lower()
+            self.headers.append(bare)
+            self.title_done = self.title_done or bool(self.title_lines)
+            self.at_break = True
+            return True
+        if line.startswith(REF_OPEN) or read_marker(line):
+            return False
+        if not self.title_done:
+            self.title_lines.append(line)
+            for mark in REF.findall(line):
+                self.refer(mark)
+            return True
+        return False
+
+    def read_numbered(self, marker: Marker, line_number: int) -> bool:
+        """Start a unit or a numbered footnote text; say whether the line was taken."""
+        path = self.units[-1].path if self.units else []
+        new_path = follow(path, marker)
+        top_level = marker.kind == DECIMAL and "." not in marker.value
+        pending = top_level and self.notes.is_pending(marker.value)
+        # A note text among notes, or one that reads like a note ("See Doc. 16245").
+        looks_like_note = self.note is not None or bool(FOOTNOTE_OPENER.match(marker.rest))
+        if new_path is not None and not (pending and looks_like_note):
+            if not self.at_break and not marker.dotted:
+                return False  # "... held on\n15 October" is a wrapped line
+            self.units.append(RawUnit(new_path, [marker.rest]))
+            for mark in REF.findall(marker.rest):
+                self.refer(mark)
+            self.seen.add(marker.value)
+            self.note = None
+            self.at_break = _ENDS_SENTENCE.search(REF.sub("", marker.rest)) is not None
+            return True
+        sequential = top_level and int(marker.value) == self.notes.last_number() + 1
+        if top_level and (pending or (sequential and self.units)):
+            self.note = self.notes.start(marker.value, marker.rest)
+            return True
+        if marker.kind == DECIMAL and marker.dotted and self.at_break:
+            if self.units:
+                self._out_of_sequence(marker.value, path, line_number)
+            self.rejected = self.rejected or (
+                f"line {line_number}: paragraph {marker.value} cannot come as the first paragraph"
+            )
+        return False
+
+    def _out_of_sequence(self, number: str, path: list[Segment], line_number: int) -> None:
+        previous = render(path)
+        if number in self.seen:
+            raise ParseError(f"line {line_number}: duplicate paragraph number {number}")
+        expected = " or ".join(decimal_successors(path))
+        raise ParseError(
+            f"line {line_number}: paragraph {number} cannot come after {previous}; "
+            f"expected {expected}"
+        )
+
+    def add_text(self, line: str) -> None:
+        """Add a line to the open footnote, the current unit, or the preamble."""
+        target = self.note.lines if self.note else (self.units[-1].lines if self.units else None)
+        if target is None:
+            self.headers.append(line)
+        else:
+            if self.note is None:
+                for mark in REF.findall(line):
+                    self.refer(mark)
+            _join(target, line)
+        self.at_break = _ENDS_SENTENCE.search(REF.sub("", line)) is not None
+
+    def refer(self, mark: str) -> None:
+        self.notes.refer(mark)
+
+    def _other_title(self, bare: str) -> bool:
+        title = hdr.read_title_line(bare)
+        return bool(title and self.title_line and title.number != self.title_line.number)
+
+
+def _join(lines: list[str], line: str) -> None:
+    """Append a line, joining a word hyphenated at the end of the previous line."""
+    if lines and re.search(r"[A-Za-z]-$", lines[-1]) and line[:1].islower():
+        lines[-1] = lines[-1] + line.lstrip()
+    else:
+        lines.append(line)
