@@ -83,6 +83,11 @@ def _hourly(_settings: Settings, _now: datetime, _last: datetime | None) -> Base
     return CronTrigger(minute=5, timezone=UTC)
 
 
+def _every_five_minutes(_settings: Settings, now: datetime, _last: datetime | None) -> BaseTrigger:
+    # Each watched source has its own interval, kept in the database; this only looks for due ones.
+    return IntervalTrigger(minutes=5, start_date=now + FIRST_RUN_DELAY, timezone=UTC)
+
+
 JOBS: tuple[JobSpec, ...] = (
     JobSpec(
         id="poll-treaties",
@@ -115,6 +120,14 @@ JOBS: tuple[JobSpec, ...] = (
         make_trigger=_hourly,
         # Periods are kept in the database, so a late or missed run only delays a digest.
         misfire_grace_seconds=60 * 60,
+    ),
+    JobSpec(
+        id="check-sources",
+        target="jobs.check_sources:run_scheduled",
+        description="Check the watched feeds and pages that are due; new documents go to the inbox",
+        make_trigger=_every_five_minutes,
+        # Due sources stay due in the database, so a skipped run only delays them.
+        misfire_grace_seconds=5 * 60,
     ),
 )
 

@@ -38,7 +38,7 @@ def test_the_schedule_is_a_static_table(settings):
     add_jobs(scheduler, scheduled_jobs(), settings=settings, now=FIXED_NOW, run_job_id=_noop)
     jobs = {job.id: job for job in scheduler.get_jobs()}
 
-    assert list(jobs) == ["poll-treaties", "deadlines", "send-mail", "digests"]
+    assert list(jobs) == ["poll-treaties", "deadlines", "send-mail", "digests", "check-sources"]
     assert scheduler.timezone == UTC
     for job in jobs.values():
         assert (job.coalesce, job.max_instances) == (True, 1)
@@ -95,7 +95,7 @@ def test_run_now_fires_every_job_at_start_and_diagnostics_are_opt_in(settings):
         ("heartbeat", FIXED_NOW)
     ]
     assert "heartbeat" not in [spec.id for spec in scheduled_jobs()]
-    with pytest.raises(UnknownJobError, match="known jobs: deadlines, digests, heartbeat"):
+    with pytest.raises(UnknownJobError, match="check-sources, deadlines, digests, heartbeat"):
         scheduled_jobs(["no-such-job"])
 
 
@@ -136,7 +136,7 @@ def test_jobs_commands_run_list_and_reject_unknown_ids(app, monkeypatch):
 
     unknown = runner.invoke(args=["jobs", "run", "poll-everything"])
     assert unknown.exit_code == 2
-    assert "unknown job 'poll-everything'; known jobs: deadlines" in unknown.output
+    assert "unknown job 'poll-everything'; known jobs: check-sources, deadlines" in unknown.output
 
     listing = runner.invoke(args=["jobs", "list"])
     assert listing.exit_code == 0, listing.output

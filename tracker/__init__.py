@@ -68,6 +68,14 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (openapi, exports, feeds):
         app.register_blueprint(module.bp)
+    _register_watch_blueprints(app)
+
+
+def _register_watch_blueprints(app: Flask) -> None:
+    from tracker.web import admin_sources, inbox
+
+    for module in (inbox, admin_sources):
+        app.register_blueprint(module.bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -58,6 +58,22 @@ def seed(seeds_dir: Path) -> None:
         report = seed_database(session, seeds_dir, now=clock.now())
     for line in report.lines():
         click.echo(line, err=line.startswith("NOT"))
+    _seed_watched_sources(seeds_dir)
+
+
+def _seed_watched_sources(seeds_dir: Path) -> None:
+    from tracker.sources.catalogue import seed_sources
+    from tracker.sources.cli import known_item_numbers
+
+    path = seeds_dir / "sources.json"
+    if not path.exists():
+        return
+    with unit_of_work(_engine()) as session:
+        begin_write(session)
+        known = known_item_numbers(session)
+        added = seed_sources(session, path, known_items=known, now=clock.now())
+    if added:
+        click.echo(f"Added {added} watched sources from {path.name}, paused until enabled.")
 
 
 @click.group("users")
@@ -110,8 +126,9 @@ def serve(host: str, port: int, workers: int) -> None:
 def register_commands(app: Flask) -> None:
     """Add the tracker's commands to the Flask CLI."""
     from jobs.cli import COMMANDS as JOB_COMMANDS
+    from tracker.sources.cli import COMMANDS as SOURCE_COMMANDS
 
-    for command in (db_group, seed, users_group, serve, *JOB_COMMANDS):
+    for command in (db_group, seed, users_group, serve, *JOB_COMMANDS, *SOURCE_COMMANDS):
         app.cli.add_command(command)
 
 

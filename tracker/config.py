@@ -77,6 +77,9 @@ class Settings:
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
+    # Networks watched sources may resolve to although private, loopback or link-local
+    # (comma-separated, e.g. "127.0.0.1/32,10.0.0.0/8"): for tests and private deployments.
+    sources_allow_private: tuple[str, ...] = ()
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -194,6 +197,20 @@ def _text(_name: str, raw: str) -> str:
     return raw
 
 
+def _networks(name: str, raw: str) -> tuple[str, ...]:
+    import ipaddress
+
+    networks = []
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"TRACKER_{name} must be comma-separated addresses or networks, not {part!r}"
+            ) from None
+    return tuple(networks)
+
+
 #: How each setting's environment value is read and checked (database URL and key apart).
 PARSERS: dict[str, Callable[[str, str], Any]] = {
     "session_cookie_secure": _bool,
@@ -228,6 +245,7 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "mail_hard_failure_limit": _positive_int,
     "subscribe_limit_per_hour": _positive_int,
     "proxy_hops": _non_negative_int,
+    "sources_allow_private": _networks,
 }
 
 

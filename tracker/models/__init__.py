@@ -3,6 +3,13 @@
 No ``from __future__ import annotations`` in these modules: it breaks SQLModel relationships.
 """
 
+from tracker.models.documents import (
+    DocumentDecision,
+    DocumentLink,
+    FoundDocument,
+    SourceSnapshot,
+    WatchedSource,
+)
 from tracker.models.events import Cursor, Event
 from tracker.models.items import Document, Item, ItemReview, StatusChange
 from tracker.models.jobs import JobRun, SchedulerLease
@@ -15,7 +22,10 @@ __all__ = [
     "Cursor",
     "DeadlineNotice",
     "Document",
+    "DocumentDecision",
+    "DocumentLink",
     "Event",
+    "FoundDocument",
     "Item",
     "ItemReview",
     "ItemTreaty",
@@ -24,6 +34,7 @@ __all__ = [
     "OutboxMessage",
     "RawResponse",
     "SchedulerLease",
+    "SourceSnapshot",
     "SourceStatus",
     "StatusChange",
     "SubscribeAttempt",
@@ -32,4 +43,5 @@ __all__ = [
     "Treaty",
     "TreatyStateChange",
     "User",
+    "WatchedSource",
 ]

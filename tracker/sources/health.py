@@ -13,6 +13,9 @@ from tracker.events import append_event
 from tracker.models import JobRun, SourceStatus
 
 TREATY_OFFICE = "treaty_office"
+# Watched feeds and pages (tracker.sources.catalogue) keep their health here under this prefix;
+# they are listed with their own settings, not among the built-in sources.
+WATCHED_PREFIX = "watch:"
 SOURCE_LABELS = {TREATY_OFFICE: "Council of Europe Treaty Office (charts of signatures)"}
 
 
@@ -104,8 +107,9 @@ def record_check_failure(
 
 
 def all_source_statuses(session: Session) -> list[SourceStatus]:
-    """Return every source's row, with a blank one for sources never checked."""
-    found = {s.name: s for s in session.exec(select(SourceStatus))}
+    """Return every built-in source's row, with a blank one for sources never checked."""
+    query = select(SourceStatus).where(~col(SourceStatus.name).startswith(WATCHED_PREFIX))
+    found = {s.name: s for s in session.exec(query)}
     return [found.get(name) or SourceStatus(name=name) for name in SOURCE_LABELS] + [
         s for name, s in found.items() if name not in SOURCE_LABELS
     ]

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, render_template, request
 
 from tracker.db import get_session
+from tracker.documents.decisions import item_documents
 from tracker.events import events_page, item_events, latest_events
 from tracker.items.queries import (
     ItemFilter,
@@ -87,6 +88,7 @@ def item_detail(number: str):
         other_events=item_events(session, item.id, excluding_kind="item_status_changed"),
         diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
+        documents=item_documents(session, item.id),
     )
 
 

@@ -8,6 +8,7 @@ from tracker.items.reviews import ReviewError, confirm_review, dismiss_review, r
 from tracker.items.status_changes import Actor
 from tracker.items.statuses import STATUS_INFO
 from tracker.models import Item, ItemReview
+from tracker.sources.catalogue import sources_with_health
 from tracker.sources.evidence import get_response, response_text, response_treaty
 from tracker.sources.health import (
     SOURCE_LABELS,
@@ -87,6 +88,7 @@ def sources():
         instruments=polled_treaties(session),
         runs=recent_job_runs(session),
         interval=interval,
+        watched=sources_with_health(session),
         **HELPERS,
     )
 

@@ -1,0 +1,1 @@
+"""Documents found in watched sources: the inbox, the paragraph matching, monitors' decisions."""

@@ -1,0 +1,184 @@
+"""Check watched sources: plan the due ones, fetch them concurrently, record each on its own.
+
+Fetching knows HTTP (``fetching``), parsing knows the formats (``feeds``, ``pages``), the
+inbox decides what is new (``tracker.documents.inbox``); health goes through
+``tracker.sources.health``, the one writer of checks and validators.
+"""
+
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from tracker.documents.inbox import (
+    last_snapshot,
+    record_entries,
+    record_page_change,
+    store_snapshot,
+)
+from tracker.documents.matching import ParagraphIndex
+from tracker.models import SourceStatus, WatchedSource
+from tracker.sources import feeds, pages
+from tracker.sources.catalogue import health_name
+from tracker.sources.entries import Entry
+from tracker.sources.fetching import SafeFetcher
+from tracker.sources.health import record_check_failure, record_check_success
+from tracker.sources.treaty_office.errors import SourceError
+from tracker.sources.treaty_office.http import FetchResult
+
+ACTOR = "check-sources job"
+MAX_WORKERS = 8
+PER_HOST = 2  # at most this many requests at once to one site, however many sources it has
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """What a check of one source needs, read before any request is made."""
+
+    source_id: int
+    slug: str
+    kind: str
+    url: str
+    selector: str | None
+    validators: dict
+    last_sha256: str | None
+
+
+@dataclass
+class CheckOutcome:
+    """What one source's check found: a fetch result and what was parsed, or an error."""
+
+    plan: CheckPlan
+    result: FetchResult | None = None
+    entries: list[Entry] = field(default_factory=list)
+    page: tuple[str, str] | None = None  # (title, main text) of a single page
+    unchanged: bool = False
+    error: str | None = None
+
+
+def due_plans(
+    session: Session, *, now: datetime, slugs: list[str] | None = None
+) -> list[CheckPlan]:
+    """Return plans for the sources due now (or exactly the named ones, paused or not)."""
+    query = select(WatchedSource)
+    if slugs:
+        query = query.where(col(WatchedSource.slug).in_(slugs))
+    else:
+        due = or_(
+            col(WatchedSource.next_check_at).is_(None), col(WatchedSource.next_check_at) <= now
+        )
+        query = query.where(col(WatchedSource.paused).is_(False), due)
+    plans = []
+    for source in session.exec(query.order_by(col(WatchedSource.id))):
+        status = session.get(SourceStatus, health_name(source))
+        snapshot = last_snapshot(session, source.id)
+        plans.append(
+            CheckPlan(
+                source_id=source.id,
+                slug=source.slug,
+                kind=source.kind,
+                url=source.url,
+                selector=source.selector,
+                validators=dict((status.validators or {}) if status else {}),
+                last_sha256=snapshot.sha256 if snapshot else None,
+            )
+        )
+    return plans
+
+
+def check_one(fetcher: SafeFetcher, plan: CheckPlan) -> CheckOutcome:
+    """Fetch and parse one source; any failure becomes the outcome's error, never raised."""
+    outcome = CheckOutcome(plan)
+    try:
+        result = fetcher.get(plan.url, validators=plan.validators)
+        outcome.result = result
+        # Hash first: an unchanged answer (304, or the same bytes) is never parsed again.
+        if result.not_modified or result.sha256 == plan.last_sha256:
+            outcome.unchanged = True
+        elif plan.kind == "feed":
+            outcome.entries = feeds.parse_feed(result.body, url=result.url)
+        elif plan.kind == "listing":
+            outcome.entries = pages.listing_entries(
+                result.body, url=result.url, selector=plan.selector or ""
+            )
+        else:
+            outcome.page = pages.main_text(result.body)
+    except SourceError as error:
+        outcome.error = str(error)
+    except Exception as error:  # noqa: BLE001 - a parser's surprise must not stop other sources
+        outcome.error = f"{plan.url}: {error.__class__.__name__}: {error}"
+    return outcome
+
+
+def fetch_all(fetcher: SafeFetcher, plans: list[CheckPlan]) -> list[CheckOutcome]:
+    """Check every plan concurrently, at most ``PER_HOST`` at once per site; keep the order."""
+    limits: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(PER_HOST))
+    for plan in plans:
+        limits[urlsplit(plan.url).netloc.lower()]  # created here, before the threads start
+
+    def check(plan: CheckPlan) -> CheckOutcome:
+        with limits[urlsplit(plan.url).netloc.lower()]:
+            return check_one(fetcher, plan)
+
+    if len(plans) <= 1:
+        return [check(plan) for plan in plans]
+    with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
+        return list(pool.map(check, plans))
+
+
+def record_outcome(
+    session: Session,
+    outcome: CheckOutcome,
+    *,
+    index: ParagraphIndex,
+    now: datetime,
+    failure_threshold: int,
+) -> int:
+    """Record one source's check: health, snapshot and new documents; return new documents."""
+    source = session.get(WatchedSource, outcome.plan.source_id)
+    if source is None:  # removed while it was being checked
+        return 0
+    source.next_check_at = now + timedelta(minutes=source.interval_minutes)
+    session.add(source)
+    name = health_name(source)
+    if outcome.error is not None:
+        record_check_failure(
+            session, name, error=outcome.error, now=now, threshold=failure_threshold, actor=ACTOR
+        )
+        return 0
+    result = outcome.result
+    record_check_success(session, name, now=now, actor=ACTOR, validators=outcome.plan.validators)
+    if outcome.unchanged or result is None:
+        return 0
+    previous = last_snapshot(session, source.id) if source.kind == "page" else None
+    snapshot = store_snapshot(
+        session,
+        source,
+        url=result.url,
+        body=result.body,
+        sha256=result.sha256 or "",
+        content_type=result.headers.get("content-type"),
+        text=outcome.page[1] if outcome.page else None,
+        now=now,
+    )
+    if outcome.page is None:
+        return record_entries(session, source, snapshot, outcome.entries, index=index, now=now)
+    if previous is None or previous.text is None:
+        return 0  # the first snapshot of a page is the baseline later changes are shown against
+    title, text = outcome.page
+    changed = record_page_change(
+        session,
+        source,
+        snapshot,
+        title=title,
+        old_text=previous.text,
+        new_text=text,
+        index=index,
+        now=now,
+    )
+    return 1 if changed else 0
