@@ -11,11 +11,20 @@ from tracker.items.queries import get_item
 from tracker.items.status_changes import Actor, record_status_change
 
 #: Every public page, feed, export and API response (a treaty and paragraph that exist).
-PUBLIC_HTML = ["/", "/items/9.2.1", "/changes", "/statuses", "/treaties", "/treaties/cets-210",
-               "/sources", "/api/"]
+PUBLIC_HTML = [
+    "/",
+    "/texts/res-2616",
+    "/texts/res-2616/9.2.1",
+    "/changes",
+    "/statuses",
+    "/treaties",
+    "/treaties/cets-210",
+    "/sources",
+    "/api/",
+]
 PUBLIC_DATA = [
     "/changes.atom",
-    "/items/9.2.1/feed.atom",
+    "/texts/res-2616/9.2.1/feed.atom",
     "/treaties/cets-210/feed.atom",
     "/deadlines.ics",
     "/export/items.csv",

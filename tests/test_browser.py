@@ -22,7 +22,7 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
     make_user("monitor@example.org")
     page.goto(f"{live_server}/items/9.2.1")
     assert "Not assessed" in page.locator(".status-box").inner_text()
-    log_in_through(page, f"{live_server}/items/9.2.1/status")
+    log_in_through(page, f"{live_server}/texts/res-2616/9.2.1/status")
 
     page.get_by_label("New status").select_option("in_progress")
     page.get_by_label("Note (required): why the status changes").fill(
@@ -30,7 +30,7 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
     )
     page.get_by_label("Evidence link (optional)").fill("https://example.org/bill")
     page.get_by_role("button", name="Record the change").click()
-    page.wait_for_url(f"{live_server}/items/9.2.1")
+    page.wait_for_url(f"{live_server}/texts/res-2616/9.2.1")
 
     assert "In progress" in page.locator(".status-box").inner_text()
     history = page.get_by_role("table")

@@ -17,9 +17,9 @@ LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 
 PUBLIC_PAGES = (
     "/",
     "/?status=not_assessed&q=authorities",
-    "/items/9.2",
-    "/items/9.2.1",
-    "/items/1",
+    "/texts/res-2616/9.2",
+    "/texts/res-2616/9.2.1",
+    "/texts/res-2616/1",
     "/changes",
     "/statuses",
     "/treaties",

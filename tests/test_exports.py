@@ -28,7 +28,7 @@ def test_csv_downloads_are_utf8_attachments_with_a_header(live_server, name):
     assert answer.headers["Content-Type"] == "text/csv; charset=utf-8; header=present"
     assert answer.headers["Content-Disposition"] == f'attachment; filename="{name}.csv"'
     header = answer.body.split(b"\r\n", 1)[0].decode()
-    assert header.split(",")[0] in {"number", "id", "slug"}
+    assert header.split(",")[0] in {"text_slug", "id", "slug"}
 
 
 def test_a_tricky_note_round_trips_exactly(engine, live_server):
@@ -37,8 +37,9 @@ def test_a_tricky_note_round_trips_exactly(engine, live_server):
     (row,) = read_csv(body)
     assert row["note"] == TRICKY_NOTE
     assert row["evidence_url"] == "https://x.example/a?b=1,2"
-    assert (row["item"], row["from"], row["to"]) == ("9.2.1", "not_assessed", "in_progress")
-    assert row["by"] == "Ana Monitor" and row["item_url"] == f"{BASE}/items/9.2.1"
+    assert (row["text_slug"], row["item"]) == ("res-2616", "9.2.1")
+    assert (row["from"], row["to"]) == ("not_assessed", "in_progress")
+    assert row["by"] == "Ana Monitor" and row["item_url"] == f"{BASE}/texts/res-2616/9.2.1"
     # RFC 4180: records end with CRLF; the note's own line breaks stay inside its quotes.
     assert body.endswith(b"\r\n") and b'"Bill ""No. 12"", tabled' in body
 
@@ -47,7 +48,7 @@ def test_history_shows_a_public_name_never_the_address(client, login, live_serve
     email = login("reviewer@example.org")
     assert submit_change(client, "9.2.1", note="Seen").status_code == 302
     for path in ("/export/history.csv", "/api/v1/items/9.2.1", "/changes.atom",
-                 "/items/9.2.1/feed.atom", "/api/v1/events"):
+                 "/texts/res-2616/9.2.1/feed.atom", "/api/v1/events"):
         body = fetch(live_server + path).body.decode()
         assert "Seen" in body or "In progress" in body, path
         assert email not in body and "reviewer@" not in body, path
@@ -62,12 +63,13 @@ def test_items_and_treaties_have_one_row_each(engine, live_server, session):
     by_number = {row["number"]: row for row in items}
     assert by_number["9.2.1"]["parent"] == "9.2" and by_number["1"]["parent"] == ""
     assert by_number["11.4"]["status"] == "in_progress" and by_number["11.4"]["since"]
-    assert by_number["9.2.1"]["url"] == f"{BASE}/items/9.2.1"
+    assert by_number["9.2.1"]["url"] == f"{BASE}/texts/res-2616/9.2.1"
     assert by_number["9.2.1"]["text"].strip()
     treaties = read_csv(fetch(f"{live_server}/export/treaties.csv").body)
     assert len(treaties) == len(session.exec(select(Treaty)).all())
     cets_210 = next(row for row in treaties if row["slug"] == "cets-210")
-    assert cets_210["invitation_lapses_on"] == "2025-04-22" and "9.2.1" in cets_210["items"]
+    assert cets_210["invitation_lapses_on"] == "2025-04-22"
+    assert "res-2616/9.2.1" in cets_210["items"].split()
 
 
 def test_tracker_export_writes_csv_json_and_a_manifest(app, engine, tmp_path):

@@ -29,11 +29,11 @@ def test_a_paragraph_feed_lists_its_changes_with_stable_ids(engine, live_server)
     change_status(engine, "9.2.1", note=TRICKY_NOTE)
     change_status(engine, "9.2.1", "implemented", note="Law in force")
     change_status(engine, "3", note="elsewhere")
-    first = fetch(f"{live_server}/items/9.2.1/feed.atom")
+    first = fetch(f"{live_server}/texts/res-2616/9.2.1/feed.atom")
     assert first.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
     feed = parsed(first.body)
-    assert feed.feed.id == f"{BASE}/items/9.2.1/feed.atom"
-    assert feed.feed.link == f"{BASE}/items/9.2.1"
+    assert feed.feed.id == f"{BASE}/texts/res-2616/9.2.1/feed.atom"
+    assert feed.feed.link == f"{BASE}/texts/res-2616/9.2.1"
     assert [e.title for e in feed.entries] == [
         "§9.2.1: In progress → Implemented",
         "§9.2.1: Not assessed → In progress",
@@ -42,7 +42,7 @@ def test_a_paragraph_feed_lists_its_changes_with_stable_ids(engine, live_server)
     assert TRICKY_NOTE.replace("\r\n", "\n") in feed.entries[1].summary.replace("\r\n", "\n")
     assert feed.entries[0].author == "Ana Monitor"
     # The same entry has the same id in the global feed and on the next request.
-    again = parsed(fetch(f"{live_server}/items/9.2.1/feed.atom").body)
+    again = parsed(fetch(f"{live_server}/texts/res-2616/9.2.1/feed.atom").body)
     assert [e.id for e in again.entries] == [e.id for e in feed.entries]
     everything = parsed(fetch(f"{live_server}/changes.atom").body)
     assert {e.id for e in feed.entries} < {e.id for e in everything.entries}
@@ -65,7 +65,7 @@ def test_a_treaty_feed_lists_its_changes(app, engine, live_server):
 @pytest.mark.parametrize(
     ("page", "feed"),
     [
-        ("/items/9.2.1", "/items/9.2.1/feed.atom"),
+        ("/texts/res-2616/9.2.1", "/texts/res-2616/9.2.1/feed.atom"),
         ("/treaties/cets-210", "/treaties/cets-210/feed.atom"),
     ],
 )
@@ -77,7 +77,7 @@ def test_pages_announce_their_feed(client, page, feed):
 
 
 def test_unknown_feeds_are_404(client):
-    assert client.get("/items/77/feed.atom").status_code == 404
+    assert client.get("/texts/res-2616/77/feed.atom").status_code == 404
     assert client.get("/treaties/nope/feed.atom").status_code == 404
 
 

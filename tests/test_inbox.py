@@ -57,10 +57,10 @@ def test_linking_shows_the_document_on_the_paragraph_and_in_the_feeds(client, lo
         },
     )
     assert response.status_code == 302
-    item_page = client.get("/items/11.5").get_data(as_text=True)
+    item_page = client.get("/texts/res-2616/11.5").get_data(as_text=True)
     assert "Documents" in item_page and TORTURE[1] in item_page
     assert f"/documents/{document.id}" in item_page
-    assert TORTURE[1] in client.get("/items/11.4").get_data(as_text=True)
+    assert TORTURE[1] in client.get("/texts/res-2616/11.4").get_data(as_text=True)
     with Session(engine) as session:
         links = session.exec(select(Event).where(Event.kind == "document_linked")).all()
         assert sorted(e.payload["item"] for e in links) == ["11.4", "11.5"]
@@ -94,7 +94,7 @@ def test_a_dismissed_document_reaches_no_paragraph_and_stays_private(client, log
         assert session.exec(select(Event).where(Event.kind == "document_linked")).all() == []
         decision = session.exec(select(DocumentDecision)).one()
         assert decision.decision == "dismissed"
-    assert ISTANBUL[1] not in client.get("/items/6").get_data(as_text=True)
+    assert ISTANBUL[1] not in client.get("/texts/res-2616/6").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": token})
     assert client.get(f"/documents/{document.id}").status_code == 404
 

@@ -253,3 +253,73 @@ def test_wrapped_lines_starting_with_figures_are_text():
     parsed = parse_text(text)
     assert [u.number for u in parsed.units] == ["1", "2"]
     assert parsed.units[0].text.endswith("that 15 member States reacted.")
+
+
+def test_a_heading_or_page_footer_after_a_finished_unit_is_not_its_text():
+    text = (
+        "1. The Assembly notes.\n\nGeneral considerations\n\n2. It ends.\n\n"
+        "Print\nContact us\n© Council of Europe 2025\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        ("1", "The Assembly notes."),
+        ("2", "It ends."),
+    ]
+    assert "General considerations" in parsed.headers and "Contact us" in parsed.headers
+
+
+def test_html_page_chrome_after_the_text_is_not_the_last_unit():
+    text = (
+        "<html><body><header><ul><li>Home</li><li>Documents</li></ul></header>"
+        "<h1>Resolution 2616 (2025)</h1><p>1. The Assembly notes.</p><p>2. It ends.</p>"
+        "<footer><p>Print</p></footer><div><p>Follow us</p><p>Privacy policy</p></div>"
+        "</body></html>"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        ("1", "The Assembly notes."),
+        ("2", "It ends."),
+    ]
+
+
+def test_html_note_printed_inside_the_text():
+    text = (
+        "<html><body><p>1. The Assembly recalls Resolution 1526 (2006), "
+        "<span class='footnote'>(2) Resolution on Kazakhstan, adopted in 2006.</span> and "
+        "notes.</p><p>2. It ends.</p></body></html>"
+    )
+    parsed = parse_text(text)
+    assert parsed.units[0].text == "The Assembly recalls Resolution 1526 (2006), and notes."
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("2", "Resolution on Kazakhstan, adopted in 2006.")
+    ]
+
+
+def test_a_cover_page_before_the_title_line_is_not_the_title():
+    text = (
+        "Doc. XII-bis, n. 259\n\nPARLIAMENTARY ASSEMBLY OF THE COUNCIL OF EUROPE\n\n"
+        "RESOLUTION 2369 (2021)(1)\n\nProvisional version\n_____________\n\n"
+        "The Assembly's vision on the strategic priorities\n\n  Parliamentary Assembly\n\n"
+        "  1. The Council of Europe's aim is unity (Article 1.a) of the Statute).\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.number, parsed.year) == ("resolution", "2369", "2021")
+    assert parsed.title == "The Assembly's vision on the strategic priorities"
+    assert (
+        parsed.units[0].text
+        == "The Council of Europe's aim is unity (Article 1.a) of the Statute)."
+    )
+
+
+def test_roman_list_under_a_paragraph_and_letters_under_roman_items():
+    text = (
+        "1. The Assembly recommends that the Committee of Ministers:\n"
+        "i. ask member States to:\na. sign;\nb. ratify;\nii. report back;\n"
+        "iii. keep the matter under review;\niv. act;\nv. end.\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.parent) for u in parsed.units] == [
+        ("1", None), ("1.i", "1"), ("1.i.a", "1.i"), ("1.i.b", "1.i"), ("1.ii", "1"),
+        ("1.iii", "1"), ("1.iv", "1"), ("1.v", "1"),
+    ]  # fmt: skip
+    assert {u.addressee for u in parsed.units} == {"the Committee of Ministers"}

@@ -63,7 +63,7 @@ def test_treaty_page_shows_history_with_evidence_and_sources_page(client, engine
     assert "Treaty Office" in sources and "15 Jan 2026, 15:30" in sources
     assert "21:30" in sources  # next check: last check + 360 minutes
     assert "last successful check" in client.get("/").get_data(as_text=True)
-    item = client.get("/items/9.2.1").get_data(as_text=True)
+    item = client.get("/texts/res-2616/9.2.1").get_data(as_text=True)
     assert "Needs review" in item and "/evidence/" in item
     feed = client.get("/api/v1/events?limit=500").get_json()["events"]
     assert any(e["kind"] == "treaty_state_changed" and e["data"]["to"] == "signed" for e in feed)
@@ -116,5 +116,5 @@ def test_monitor_dismisses_a_suggestion_and_it_is_recorded(client, engine, login
     with Session(engine) as session:
         assert session.get(Item, item.id).status == "not_assessed"
         assert session.get(ItemReview, review.id).resolution == "dismissed"
-    timeline = client.get("/items/6").get_data(as_text=True)
+    timeline = client.get("/texts/res-2616/6").get_data(as_text=True)
     assert "dismissed" in timeline and "Too early" in timeline

@@ -55,13 +55,13 @@ def test_dashboard_filters_by_status_addressee_and_text(client, login):
 
 
 def test_item_page_shows_text_status_and_draft_comparison(client):
-    html = client.get("/items/5").get_data(as_text=True)
+    html = client.get("/texts/res-2616/5").get_data(as_text=True)
     assert "releasing 39 political prisoners" in html
     assert "fulfilling obligations to ensure freedom of political association" in html
     assert "Assembly debate" not in html
     assert "The plenary <strong>amended</strong> this paragraph." in html
     assert "<ins>At the same time,</ins>" in html
-    assert client.get("/items/99").status_code == 404
+    assert client.get("/texts/res-2616/99").status_code == 404
 
 
 def test_status_change_requires_login(client):
@@ -78,8 +78,8 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
         note="Bill No. 12 tabled",
         evidence_url="https://parlam.kz/bill/12",
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/items/9.2.1"
-    html = client.get("/items/9.2.1").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/texts/res-2616/9.2.1"
+    html = client.get("/texts/res-2616/9.2.1").get_data(as_text=True)
     assert "Bill No. 12 tabled" in html and "https://parlam.kz/bill/12" in html
     assert "monitor@example.org" in html
     feed = client.get("/changes").get_data(as_text=True)
@@ -90,6 +90,7 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     assert change | {"changed_at": None, "id": None, "event_id": None, "by": None} == {
         "id": None,
         "event_id": None,
+        "text_slug": "res-2616",
         "item": "9.2.1",
         "from": "not_assessed",
         "to": "in_progress",
@@ -139,10 +140,10 @@ def test_user_text_is_escaped_everywhere(client, login):
     login()
     evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     submit_change(client, note=evil)
-    for url in ("/items/9.2.1", "/changes", "/", "/changes.atom"):
+    for url in ("/texts/res-2616/9.2.1", "/changes", "/", "/changes.atom"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html and "<img src=x" not in html, url
-    assert "&lt;script&gt;alert" in client.get("/items/9.2.1").get_data(as_text=True)
+    assert "&lt;script&gt;alert" in client.get("/texts/res-2616/9.2.1").get_data(as_text=True)
 
 
 @pytest.mark.postgres

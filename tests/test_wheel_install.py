@@ -112,7 +112,7 @@ def test_the_installed_tracker_migrates_seeds_and_serves_from_elsewhere(installe
         for path, media_type in (
             ("/api/", "text/html"),
             ("/api/v1/openapi.json", "application/json"),
-            ("/items/9.2.1/feed.atom", "application/atom+xml"),
+            ("/texts/res-2616/9.2.1/feed.atom", "application/atom+xml"),
             ("/deadlines.ics", "text/calendar"),
             ("/export/items.csv", "text/csv"),
         ):

@@ -1,6 +1,7 @@
 """Settings read from ``TRACKER_*`` environment variables, validated at start-up."""
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -77,6 +78,8 @@ class Settings:
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
+    # The text whose dashboard "/" shows (a slug: "res-2616", "rec-2296").
+    default_text: str = "res-2616"
     # Networks watched sources may resolve to although private, loopback or link-local
     # (comma-separated, e.g. "127.0.0.1/32,10.0.0.0/8"): for tests and private deployments.
     sources_allow_private: tuple[str, ...] = ()
@@ -193,6 +196,12 @@ def _one_of(*choices: str) -> Callable[[str, str], str]:
     return parse
 
 
+def _slug(name: str, raw: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", raw):
+        raise ConfigError(f"TRACKER_{name} must be a text's slug such as res-2616, not {raw!r}")
+    return raw
+
+
 def _text(_name: str, raw: str) -> str:
     return raw
 
@@ -245,6 +254,7 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "mail_hard_failure_limit": _positive_int,
     "subscribe_limit_per_hour": _positive_int,
     "proxy_hops": _non_negative_int,
+    "default_text": _slug,
     "sources_allow_private": _networks,
 }
 

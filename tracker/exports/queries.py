@@ -3,7 +3,15 @@
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from tracker.models import Event, Item, ItemTreaty, StatusChange, Treaty, TreatyStateChange
+from tracker.models import (
+    Document,
+    Event,
+    Item,
+    ItemTreaty,
+    StatusChange,
+    Treaty,
+    TreatyStateChange,
+)
 
 
 def _page(session: Session, query, limit: int) -> tuple[list, bool]:
@@ -12,9 +20,13 @@ def _page(session: Session, query, limit: int) -> tuple[list, bool]:
     return rows[:limit], len(rows) > limit
 
 
-def items_page(session: Session, *, after: Item | None, limit: int) -> tuple[list[Item], bool]:
-    """Return paragraphs in text order after ``after``, and whether more follow."""
+def items_page(
+    session: Session, *, after: Item | None, document_id: int | None, limit: int
+) -> tuple[list[Item], bool]:
+    """Return paragraphs (of one text, when given) in text order after ``after``."""
     query = select(Item).order_by(col(Item.document_id), col(Item.position))
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
     if after is not None:
         same_document = col(Item.document_id) == after.document_id
         query = query.where(
@@ -74,22 +86,26 @@ def treaty_history_page(
     return _page(session, query, limit)
 
 
-def treaty_item_numbers(session: Session) -> dict[int, list[str]]:
-    """Return the numbers of the paragraphs each treaty concerns, in text order, by treaty id."""
+def treaty_item_keys(session: Session) -> dict[int, list[tuple[str, str]]]:
+    """Return the (text slug, number) of the paragraphs each treaty concerns, by treaty id."""
     query = (
-        select(ItemTreaty.treaty_id, Item.number)
+        select(ItemTreaty.treaty_id, Document.slug, Item.number)
         .join(Item, col(Item.id) == col(ItemTreaty.item_id))
+        .join(Document, col(Document.id) == col(Item.document_id))
         .order_by(col(Item.document_id), col(Item.position))
     )
-    numbers: dict[int, list[str]] = {}
-    for treaty_id, number in session.exec(query):
-        numbers.setdefault(treaty_id, []).append(number)
-    return numbers
+    keys: dict[int, list[tuple[str, str]]] = {}
+    for treaty_id, slug, number in session.exec(query):
+        keys.setdefault(treaty_id, []).append((slug, number))
+    return keys
 
 
-def item_numbers(session: Session) -> dict[int, str]:
-    """Return every paragraph's number by id."""
-    return dict(session.exec(select(Item.id, Item.number)).all())
+def item_keys(session: Session) -> dict[int, tuple[str, str]]:
+    """Return every paragraph's (text slug, number) by id."""
+    query = select(Item.id, Document.slug, Item.number).join(
+        Document, col(Document.id) == col(Item.document_id)
+    )
+    return {item_id: (slug, number) for item_id, slug, number in session.exec(query)}
 
 
 def item_feed_events(session: Session, item_id: int, *, limit: int) -> list[Event]:

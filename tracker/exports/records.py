@@ -36,9 +36,9 @@ class Links:
 
     base_url: str
 
-    def item(self, number: str) -> str:
-        """Return the page of a paragraph."""
-        return f"{self.base_url}/items/{quote(number)}"
+    def item(self, text_slug: str, number: str) -> str:
+        """Return the page of a paragraph of a text."""
+        return f"{self.base_url}/texts/{quote(text_slug)}/{quote(number)}"
 
     def treaty(self, slug: str) -> str:
         """Return the page of a treaty."""
@@ -53,9 +53,10 @@ class Links:
         return f"{self.base_url}/changes#event-{event_id}"
 
 
-def item_record(item: Item, parent: str | None, links: Links) -> dict[str, Any]:
-    """Return the public form of a paragraph."""
+def item_record(item: Item, parent: str | None, text_slug: str, links: Links) -> dict[str, Any]:
+    """Return the public form of a paragraph; ``text_slug`` names its text ("res-2616")."""
     return {
+        "text_slug": text_slug,
         "number": item.number,
         "parent": parent,
         "text": item.text,
@@ -65,16 +66,17 @@ def item_record(item: Item, parent: str | None, links: Links) -> dict[str, Any]:
         "verb": item.verb,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
-        "url": links.item(item.number),
+        "url": links.item(text_slug, item.number),
     }
 
 
-def change_record(change: StatusChange, item_number: str, links: Links) -> dict[str, Any]:
-    """Return the public form of one status change of a paragraph."""
+def change_record(change: StatusChange, key: tuple[str, str], links: Links) -> dict[str, Any]:
+    """Return the public form of one status change of the paragraph ``key`` (text, number)."""
     return {
         "id": change.id,
         "event_id": change.event_id,
-        "item": item_number,
+        "text_slug": key[0],
+        "item": key[1],
         "from": change.from_status,
         "to": change.to_status,
         "changed_at": iso(change.changed_at),
@@ -86,7 +88,7 @@ def change_record(change: StatusChange, item_number: str, links: Links) -> dict[
 
 
 def treaty_record(
-    treaty: Treaty, item_numbers: list[str], links: Links, *, today: date
+    treaty: Treaty, item_keys: list[tuple[str, str]], links: Links, *, today: date
 ) -> dict[str, Any]:
     """Return the public form of a watched instrument with Kazakhstan's state."""
     return {
@@ -107,7 +109,10 @@ def treaty_record(
         },
         "chart_url": treaty.chart_url,
         "last_checked_at": iso(treaty.last_checked_at),
-        "items": [{"number": n, "url": links.item(n)} for n in item_numbers],
+        "items": [
+            {"text_slug": slug, "number": number, "url": links.item(slug, number)}
+            for slug, number in item_keys
+        ],
         "url": links.treaty(treaty.slug),
     }
 

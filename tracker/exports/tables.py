@@ -30,46 +30,51 @@ def items_table(session: Session, links: Links, *, today: date) -> Table:
     """Return one row per paragraph, in text order."""
     every = all_items(session)
     numbers = {item.id: item.number for item in every}
+    keys = queries.item_keys(session)
     rows = [
         (
+            keys[item.id][0],
             item.number,
             numbers.get(item.parent_id),
             item.addressee,
             item.status,
             iso(item.status_changed_at),
             item.text,
-            links.item(item.number),
+            links.item(*keys[item.id]),
         )
         for item in every
     ]
-    columns = ("number", "parent", "addressee", "status", "since", "text", "url")
+    columns = ("text_slug", "number", "parent", "addressee", "status", "since", "text", "url")
     return Table("items", columns, rows)
 
 
 def history_table(session: Session, links: Links, *, today: date) -> Table:
     """Return one row per status change, oldest first; who is a public name, never an address."""
-    numbers = queries.item_numbers(session)
+    keys = queries.item_keys(session)
     rows = [
         (
             change.id,
-            numbers[change.item_id],
+            *keys[change.item_id],
             change.from_status,
             change.to_status,
             iso(change.changed_at),
             change.note,
             change.evidence_url,
             who(change),
-            links.item(numbers[change.item_id]),
+            links.item(*keys[change.item_id]),
         )
         for change in queries.all_history(session)
     ]
-    columns = ("id", "item", "from", "to", "changed_at", "note", "evidence_url", "by", "item_url")
+    columns = (
+        "id", "text_slug", "item", "from", "to", "changed_at", "note", "evidence_url", "by",
+        "item_url",
+    )  # fmt: skip
     return Table("history", columns, rows)
 
 
 def treaties_table(session: Session, links: Links, *, today: date) -> Table:
     """Return one row per watched instrument with Kazakhstan's state, dates and invitation."""
-    numbers = queries.treaty_item_numbers(session)
+    keys = queries.treaty_item_keys(session)
     rows = [
         (
             treaty.slug,
@@ -82,7 +87,7 @@ def treaties_table(session: Session, links: Links, *, today: date) -> Table:
             *(iso(getattr(treaty, name)) for name in DATE_NAMES),
             iso(treaty.invited_on),
             iso(treaty.invitation_lapses_on),
-            " ".join(numbers.get(treaty.id, [])),
+            " ".join(f"{slug}/{number}" for slug, number in keys.get(treaty.id, [])),
             links.treaty(treaty.slug),
             treaty.chart_url,
         )

@@ -33,9 +33,12 @@ class DashboardRow:
     context: bool
 
 
-def all_items(session: Session) -> list[Item]:
-    """Return every item in the order of the text."""
-    return list(session.exec(select(Item).order_by(col(Item.document_id), col(Item.position))))
+def all_items(session: Session, *, document_id: int | None = None) -> list[Item]:
+    """Return every item (of one text, when given) in the order of the text."""
+    query = select(Item).order_by(col(Item.document_id), col(Item.position))
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return list(session.exec(query))
 
 
 def _escape_like(text: str) -> str:
@@ -50,9 +53,11 @@ def _matches(item: Item, wanted: ItemFilter) -> bool:
     return True
 
 
-def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
+def dashboard_rows(
+    session: Session, wanted: ItemFilter, *, document_id: int | None = None
+) -> list[DashboardRow]:
     """Return the items matching the filter, with their ancestors kept for context."""
-    items = all_items(session)
+    items = all_items(session, document_id=document_id)
     if not wanted.active:
         return [DashboardRow(item, context=False) for item in items]
     matching_ids = {item.id for item in items if _matches(item, wanted)}
@@ -74,23 +79,31 @@ def dashboard_rows(session: Session, wanted: ItemFilter) -> list[DashboardRow]:
     ]
 
 
-def status_counts(session: Session) -> dict[str, int]:
-    """Return how many items have each status, every status listed."""
-    rows = session.exec(select(Item.status, func.count()).group_by(col(Item.status)))
+def status_counts(session: Session, *, document_id: int | None = None) -> dict[str, int]:
+    """Return how many items (of one text, when given) have each status, every status listed."""
+    query = select(Item.status, func.count()).group_by(col(Item.status))
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    rows = session.exec(query)
     counts = {status.value: 0 for status in Status}
     counts.update(dict(rows.all()))
     return counts
 
 
-def addressees(session: Session) -> list[str]:
-    """Return the distinct addressees, alphabetically."""
+def addressees(session: Session, *, document_id: int | None = None) -> list[str]:
+    """Return the distinct addressees (of one text, when given), alphabetically."""
     query = select(Item.addressee).where(col(Item.addressee).is_not(None)).distinct()
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
     return sorted(session.exec(query))
 
 
-def get_item(session: Session, number: str) -> Item | None:
-    """Return the item with that paragraph number, or None."""
-    return session.exec(select(Item).where(Item.number == number)).first()
+def get_item(session: Session, number: str, *, document_id: int | None = None) -> Item | None:
+    """Return the item with that paragraph number (in one text, when given), or None."""
+    query = select(Item).where(Item.number == number)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return session.exec(query.order_by(col(Item.document_id))).first()
 
 
 def child_items(session: Session, item: Item) -> list[Item]:

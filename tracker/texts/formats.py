@@ -86,6 +86,10 @@ def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> N
     if block:
         out.append("\n")
     names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    if not block and not in_notes and _is_note(names) and (note := _inline_note(element)):
+        out.append(note)
+        _tail(element, out)
+        return
     in_notes = in_notes or "footnote" in names or "endnote" in names
     if tag == "sup" and (mark := _sup_mark(element)):
         out.append(ref(mark))
@@ -106,6 +110,20 @@ def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> N
     if block:
         out.append("\n")
     _tail(element, out)
+
+
+def _is_note(names: str) -> bool:
+    return any(word in names for word in ("footnote", "endnote", "note-", "fn"))
+
+
+def _inline_note(element) -> str | None:
+    """Return a note printed inside the text ("(2) Resolution 1526 ...") as a website note."""
+    match = re.fullmatch(r"\s*\(?(\d{1,3})\)?\s*(.*?)\s*", element.text_content(), re.DOTALL)
+    if match is None:
+        return None
+    if not match.group(2):
+        return ref(match.group(1))
+    return f"\n({match.group(1)})\n{' '.join(match.group(2).split())}\n\n"
 
 
 def _tail(element, out: list[str]) -> None:

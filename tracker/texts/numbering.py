@@ -104,7 +104,7 @@ def follow(path: list[Segment], marker: Marker) -> list[Segment] | None:
         ):
             return [*path[:index], (ROMAN, value)]
     last_style = path[-1][0]
-    if value == "a" and last_style == DECIMAL:
+    if value == "a" and last_style in (DECIMAL, ROMAN):
         return [*path, (LETTER, "a")]
     if value == "i" and last_style in (DECIMAL, LETTER):
         return [*path, (ROMAN, "i")]

@@ -47,6 +47,11 @@ class Reader:
         self.seen: set[str] = set()
         self.rejected: str | None = None  # why a numbered line before any unit was refused
         self.at_break = True  # the previous line ended a paragraph (or there was none)
+        # After a blank line, a capitalised line after a finished unit is not that unit's text
+        # (a heading, the page's footer) unless a page break or a note explains the gap.
+        self.after_blank = False
+        self.gap_explained = False
+        self.detached = False
 
     def read(self, lines: list[str], first_line: int) -> None:
         for line_number, raw in enumerate(lines, start=first_line):
@@ -54,21 +59,23 @@ class Reader:
                 break
 
     def read_line(self, raw: str, line_number: int) -> str | None:
-        line = _BULLET.sub("", raw, count=1)
+        line = _BULLET.sub("", raw, count=1).lstrip()
         toggle, line = hdr.strip_open_toggle(line)
         if toggle:
             self.headers.append(toggle)
         bare = REF.sub("", line).strip()
         if not line.strip():
-            self.note, self.at_break = None, True
+            self.note, self.at_break, self.after_blank = None, True, True
             self.title_done = self.title_done or bool(self.title_lines)
             return None
         if line.startswith(NOTE):
+            self.gap_explained = True
             self.refer(line[len(NOTE) :])
             self.note = self.notes.start(line[len(NOTE) :])
             return None
         if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
             self.headers.append(bare)
+            self.gap_explained = True
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
@@ -89,8 +96,10 @@ class Reader:
             return False  # a website note's text, whatever it says
         if self.title_line is None and (title := hdr.read_title_line(bare)):
             self.title_line = title
-            self.headers.append(bare)
+            # Lines before the title line are a cover ("Doc. XII-bis, n. 259"), not the title.
+            self.headers.extend([*self.title_lines, bare])
             self.title_lines = [title.rest] if title.rest else []
+            self.title_done = False
             if title.mark:
                 self.refer(title.mark)
             for mark in REF.findall(line):
@@ -124,6 +133,7 @@ class Reader:
             if not self.at_break and not marker.dotted:
                 return False  # "... held on\n15 October" is a wrapped line
             self.units.append(RawUnit(new_path, [marker.rest]))
+            self.after_blank = self.gap_explained = self.detached = False
             for mark in REF.findall(marker.rest):
                 self.refer(mark)
             self.seen.add(marker.value)
@@ -155,6 +165,8 @@ class Reader:
     def add_text(self, line: str) -> None:
         """Add a line to the open footnote, the current unit, or the preamble."""
         target = self.note.lines if self.note else (self.units[-1].lines if self.units else None)
+        if target is not None and self.note is None and self._detached(line):
+            target = None
         if target is None:
             self.headers.append(line)
         else:
@@ -163,6 +175,14 @@ class Reader:
                     self.refer(mark)
             _join(target, line)
         self.at_break = _ENDS_SENTENCE.search(REF.sub("", line)) is not None
+
+    def _detached(self, line: str) -> bool:
+        """Say whether a line after a finished unit and a blank line stands apart from it."""
+        if not self.detached and self.after_blank and not self.gap_explained:
+            finished = _ENDS_SENTENCE.search(REF.sub("", self.units[-1].lines[-1]))
+            self.detached = bool(finished) and not line.lstrip()[:1].islower()
+        self.after_blank = self.gap_explained = False
+        return self.detached
 
     def refer(self, mark: str) -> None:
         self.notes.refer(mark)

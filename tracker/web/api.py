@@ -1,4 +1,4 @@
-"""The read-only JSON API, version 1: paragraphs, their history, the event log, treaties.
+"""The read-only JSON API, version 1: texts, paragraphs, their history, the event log, treaties.
 
 Every list is read in keyset pages the same way: ``limit`` (1 to 500) and ``after`` (the key of
 the last row you have); ``next`` in the answer (and a ``Link: rel="next"`` header) is the URL of
@@ -21,7 +21,8 @@ from tracker.exports.records import (
     who,
 )
 from tracker.items.queries import get_item
-from tracker.models import Event, Item
+from tracker.models import Document, Event, Item
+from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import get_treaty
 from tracker.web.caching import allow_any_origin, public
 
@@ -84,6 +85,32 @@ def paged(body: dict, *, more: bool, last_key, **values):
     return response
 
 
+def text_record(document: Document) -> dict:
+    """Return the public form of a tracked text."""
+    base = links().base_url
+    return {
+        "slug": document.slug,
+        "kind": document.kind,
+        "reference": document.reference,
+        "title": document.title,
+        "adopted_on": document.dated.isoformat(),
+        "source_url": document.source_url,
+        "items_url": base + url_for("api.items", text=document.slug),
+        "url": base + url_for("public.dashboard", slug=document.slug),
+    }
+
+
+def requested_text(default: str | None) -> Document | None:
+    """Return the text named by ``?text=`` (else ``default``); 404 for an unknown slug."""
+    slug = request.args.get("text") or default
+    if slug is None:
+        return None
+    document = get_text(get_session(), slug)
+    if document is None:
+        abort(404)
+    return document
+
+
 def event_record(event: Event) -> dict:
     """Return the public form of an event."""
     return {
@@ -99,33 +126,62 @@ def event_record(event: Event) -> dict:
     }
 
 
+@bp.get("/texts")
+@public(cors=True)
+def texts():
+    return jsonify({"texts": [text_record(document) for document in list_texts(get_session())]})
+
+
+def _item_after(session) -> Item | None:
+    """Return the paragraph named by ``?after=<text slug>/<number>``, or None when absent."""
+    after = request.args.get("after")
+    if after is None:
+        return None
+    slug, _, number = after.rpartition("/")
+    text = get_text(session, slug)
+    start = get_item(session, number, document_id=text.id) if text else None
+    if start is None:
+        raise PagingError("after must be the text slug and number of the last paragraph you "
+                          "have, as res-2616/9.2")
+    return start
+
+
 @bp.get("/items")
 @public(cors=True)
 def items():
     session = get_session()
-    after = request.args.get("after")
-    start = get_item(session, after) if after is not None else None
-    if after is not None and start is None:
-        raise PagingError("after must be the number of a paragraph (the last one you have)")
-    found, more = queries.items_page(session, after=start, limit=page_limit())
-    numbers = queries.item_numbers(session)
-    body = [item_record(item, numbers.get(item.parent_id), links()) for item in found]
-    return paged({"items": body}, more=more, last_key=found[-1].number if found else None)
+    text = requested_text(default=None)
+    found, more = queries.items_page(
+        session,
+        after=_item_after(session),
+        document_id=text.id if text else None,
+        limit=page_limit(),
+    )
+    keys = queries.item_keys(session)
+    body = [
+        item_record(item, keys[item.parent_id][1] if item.parent_id else None,
+                    keys[item.id][0], links())
+        for item in found
+    ]
+    last_key = "/".join(keys[found[-1].id]) if found else None
+    return paged({"items": body}, more=more, last_key=last_key)
 
 
 @bp.get("/items/<number>")
 @public(cors=True)
 def item(number: str):
     session = get_session()
-    found = get_item(session, number)
+    text = requested_text(default=LEGACY_TEXT)
+    found = get_item(session, number, document_id=text.id)
     if found is None:
         abort(404)
     parent = session.get(Item, found.parent_id) if found.parent_id else None
     history, more = queries.history_page(
         session, found.id, after=after_id(), limit=page_limit()
     )
-    body = item_record(found, parent.number if parent else None, links())
-    body["history"] = [change_record(change, found.number, links()) for change in history]
+    body = item_record(found, parent.number if parent else None, text.slug, links())
+    key = (text.slug, found.number)
+    body["history"] = [change_record(change, key, links()) for change in history]
     return paged(body, more=more, last_key=history[-1].id if history else None)
 
 
@@ -150,7 +206,7 @@ def treaties():
     if after is not None and start is None:
         raise PagingError("after must be the slug of a treaty (the last one you have)")
     found, more = queries.treaties_page(session, after=start, limit=page_limit())
-    numbers, today = queries.treaty_item_numbers(session), clock.now().date()
+    numbers, today = queries.treaty_item_keys(session), clock.now().date()
     body = [treaty_record(t, numbers.get(t.id, []), links(), today=today) for t in found]
     return paged({"treaties": body}, more=more, last_key=found[-1].slug if found else None)
 
@@ -165,7 +221,7 @@ def treaty(slug: str):
     history, more = queries.treaty_history_page(
         session, found.id, after=after_id(), limit=page_limit()
     )
-    numbers = queries.treaty_item_numbers(session).get(found.id, [])
+    numbers = queries.treaty_item_keys(session).get(found.id, [])
     body = treaty_record(found, numbers, links(), today=clock.now().date())
     body["history"] = [treaty_change_record(change, links()) for change in history]
     return paged(body, more=more, last_key=history[-1].id if history else None)

@@ -9,10 +9,11 @@ from flask import Blueprint, abort, current_app, render_template
 from tracker import clock
 from tracker.db import get_session
 from tracker.exports.calendar import deadlines_calendar
-from tracker.exports.queries import item_feed_events, treaty_feed_events
+from tracker.exports.queries import item_feed_events, item_keys, treaty_feed_events
 from tracker.exports.records import Links, who
 from tracker.items.queries import get_item
 from tracker.models import Event
+from tracker.texts.queries import get_text
 from tracker.treaties.queries import get_treaty, treaty_label
 from tracker.web.caching import public
 
@@ -30,6 +31,7 @@ def links() -> Links:
 def atom_response(events: list[Event], *, title: str, path: str, page_url: str):
     """Render an Atom feed of ``events`` (newest first) served at ``path``."""
     base = links()
+    keys = item_keys(get_session())
     body = render_template(
         "public/feed.atom.xml",
         title=title,
@@ -37,23 +39,25 @@ def atom_response(events: list[Event], *, title: str, path: str, page_url: str):
         page_url=page_url,
         events=events,
         links=base,
+        item_keys=keys,
         who=who,
     )
     return body, 200, {"Content-Type": ATOM}
 
 
-@bp.get("/items/<number>/feed.atom")
+@bp.get("/texts/<slug>/<number>/feed.atom")
 @public(cors=True)
-def item_feed(number: str):
+def item_feed(slug: str, number: str):
     session = get_session()
-    item = get_item(session, number)
+    text = get_text(session, slug)
+    item = get_item(session, number, document_id=text.id) if text else None
     if item is None:
         abort(404)
     return atom_response(
         item_feed_events(session, item.id, limit=FEED_LENGTH),
-        title=f"Resolution 2616 (2025) §{item.number}: changes",
-        path=f"/items/{item.number}/feed.atom",
-        page_url=links().item(item.number),
+        title=f"{text.reference} §{item.number}: changes",
+        path=f"/texts/{text.slug}/{item.number}/feed.atom",
+        page_url=links().item(text.slug, item.number),
     )
 
 

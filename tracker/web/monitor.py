@@ -13,6 +13,7 @@ from tracker.items.status_changes import (
 )
 from tracker.items.statuses import STATUS_INFO
 from tracker.models import Item
+from tracker.texts.queries import LEGACY_TEXT, get_text
 from tracker.web.forms import StatusChangeForm
 from tracker.web.security import login_required
 
@@ -28,13 +29,29 @@ def _render(item: Item, form: StatusChangeForm, *, status: int = 200, **context)
     )
 
 
+@bp.url_defaults
+def _current_text(endpoint: str, values: dict) -> None:
+    """Fill in the slug of the item's text, so that the form posts back to the same item."""
+    if endpoint == "monitor.change_status" and "slug" not in values:
+        values["slug"] = g.get("text_slug") or LEGACY_TEXT
+
+
 @bp.route("/items/<number>/status", methods=["GET", "POST"])
 @login_required()
-def change_status(number: str):
+def legacy_change_status(number: str):
+    """Keep the form's address from before texts had slugs (a redirect would lose a POST)."""
+    return change_status(LEGACY_TEXT, number)
+
+
+@bp.route("/texts/<slug>/<number>/status", methods=["GET", "POST"])
+@login_required()
+def change_status(slug: str, number: str):
     db = get_session()
-    item = get_item(db, number)
+    text = get_text(db, slug)
+    item = get_item(db, number, document_id=text.id) if text else None
     if item is None:
         abort(404)
+    g.text_slug = slug
     form = StatusChangeForm()
     if not form.is_submitted():
         form.version.data = str(item.version)
@@ -69,4 +86,4 @@ def change_status(number: str):
         return _render(item, form, status=400, error=str(invalid))
     db.commit()
     flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
-    return redirect(url_for("public.item_detail", number=item.number))
+    return redirect(url_for("public.item_detail", slug=slug, number=item.number))

@@ -41,7 +41,9 @@ def _list_of(name: str) -> dict[str, Any]:
 STATUS = {"type": "string", "enum": [s.value for s in Status]}
 STATE = {"type": "string", "enum": list(STATE_LABELS)}
 DATES = _object({name: DATE_OR_NULL for name in DATE_NAMES})
+TEXT_SLUG = {**STRING, "description": "The slug of the paragraph's text, e.g. res-2616."}
 ITEM = {
+    "text_slug": TEXT_SLUG,
     "number": {**STRING, "description": "The paragraph's number, e.g. 9.2.1."},
     "parent": TEXT_OR_NULL,
     "text": {**STRING, "description": "The adopted text of the paragraph."},
@@ -73,7 +75,10 @@ TREATY = {
     ),
     "chart_url": URL_OR_NULL,
     "last_checked_at": TIME_OR_NULL,
-    "items": {"type": "array", "items": _object({"number": STRING, "url": URL})},
+    "items": {
+        "type": "array",
+        "items": _object({"text_slug": TEXT_SLUG, "number": STRING, "url": URL}),
+    },
     "url": URL,
 }
 SCHEMAS = {
@@ -82,6 +87,7 @@ SCHEMAS = {
         {
             "id": {"type": "integer"},
             "event_id": {"type": "integer"},
+            "text_slug": TEXT_SLUG,
             "item": STRING,
             "from": STATUS,
             "to": STATUS,
@@ -127,6 +133,20 @@ SCHEMAS = {
         },
         "One change of Kazakhstan's state on a treaty.",
     ),
+    "Text": _object(
+        {
+            "slug": STRING,
+            "kind": STRING,
+            "reference": STRING,
+            "title": STRING,
+            "adopted_on": {"type": "string", "format": "date"},
+            "source_url": URL_OR_NULL,
+            "items_url": URL,
+            "url": URL,
+        },
+        "A tracked text (a resolution) whose paragraphs are items.",
+    ),
+    "TextList": _object({"texts": _list_of("Text")}),
     "ItemPage": _object({"items": _list_of("Item"), "next": NEXT}),
     "ItemDetail": _object(
         {**ITEM, "history": _list_of("StatusChange"), "next": NEXT},
@@ -171,17 +191,20 @@ def _path(name: str, description: str) -> dict[str, Any]:
             "schema": {"type": "string"}}
 
 
-def _get(summary: str, schema: str, parameters: list, *, missing: bool = False) -> dict:
+def _get(
+    summary: str, schema: str, parameters: list, *, missing: bool = False, paged: bool = True
+) -> dict:
     responses: dict[str, Any] = {
         "200": {
             "description": "OK. Cacheable: revalidate with the ETag (If-None-Match gives 304).",
             "content": {"application/json": {"schema": _ref(schema)}},
         },
-        "400": {
+    }
+    if paged:
+        responses["400"] = {
             "description": "Bad paging arguments.",
             "content": {"application/json": {"schema": _ref("Error")}},
-        },
-    }
+        }
     if missing:
         responses["404"] = {
             "description": "No such row.",
@@ -190,17 +213,30 @@ def _get(summary: str, schema: str, parameters: list, *, missing: bool = False) 
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
+def _text(default: str) -> dict[str, Any]:
+    return {
+        "name": "text",
+        "in": "query",
+        "required": False,
+        "description": f"The slug of a text (see /texts); {default}.",
+        "schema": {"type": "string"},
+    }
+
+
 PATHS = {
+    "/texts": _get("The tracked texts (a short list, not paged).", "TextList", [], paged=False),
     "/items": _get(
         "Every paragraph in text order, with its status.",
         "ItemPage",
-        [LIMIT, _after("number (e.g. 9.2)")],
+        [_text("every text if absent; 404 if unknown"), LIMIT,
+         _after("text slug and number (as res-2616/9.2)")],
+        missing=True,
     ),
     "/items/{number}": _get(
         "One paragraph and its status history, newest first, paged.",
         "ItemDetail",
-        [_path("number", "The paragraph's number, e.g. 9.2.1."), LIMIT,
-         _after("history id", "integer")],
+        [_path("number", "The paragraph's number, e.g. 9.2.1."),
+         _text("res-2616 if absent"), LIMIT, _after("history id", "integer")],
         missing=True,
     ),
     "/events": _get(

@@ -1,6 +1,6 @@
 """Public pages: the dashboard, one item with its history, the change feed."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from tracker.db import get_session
 from tracker.documents.decisions import item_documents
@@ -18,6 +18,7 @@ from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
 from tracker.sources.health import all_source_statuses
 from tracker.texts.comparison import word_diff
+from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.web.caching import public
 from tracker.web.feeds import FEED_LENGTH, atom_response, links
 
@@ -32,11 +33,33 @@ def page_argument() -> int:
     return page if page and page > 0 else 1
 
 
-@bp.get("/")
+@bp.url_defaults
+def _current_text(endpoint: str, values: dict) -> None:
+    """Fill in the slug of the text being shown, so that templates link within it."""
+    if "slug" in values:
+        return
+    if endpoint == "public.dashboard":
+        values["slug"] = g.get("dashboard_slug")
+    elif endpoint == "public.item_detail":
+        values["slug"] = g.get("text_slug") or LEGACY_TEXT
+
+
+@bp.get("/", defaults={"slug": None})
+@bp.get("/texts/<slug>")
 @public()
-def dashboard():
+def dashboard(slug: str | None):
     session = get_session()
-    known_addressees = addressees(session)
+    texts = list_texts(session)
+    if slug is None:
+        wanted_slug = current_app.extensions["tracker_settings"].default_text
+        text = get_text(session, wanted_slug) or (texts[0] if texts else None)
+    else:
+        text = get_text(session, slug)
+        if text is None:
+            abort(404)
+    g.dashboard_slug, g.text_slug = slug, text.slug if text else None
+    document_id = text.id if text else -1
+    known_addressees = addressees(session, document_id=document_id)
     status = request.args.get("status") or None
     addressee = request.args.get("addressee") or None
     notices = []
@@ -49,13 +72,15 @@ def dashboard():
     wanted = ItemFilter(
         status=status, addressee=addressee, query=(request.args.get("q") or "").strip() or None
     )
-    rows = dashboard_rows(session, wanted)
+    rows = dashboard_rows(session, wanted, document_id=document_id)
     recent = latest_events(session, limit=5)
     return render_template(
         "public/dashboard.html",
+        text=text,
+        other_texts=[other for other in texts if text is None or other.id != text.id],
         rows=rows,
         wanted=wanted,
-        counts=status_counts(session),
+        counts=status_counts(session, document_id=document_id),
         addressees=known_addressees,
         statuses=STATUS_INFO,
         recent=recent,
@@ -66,18 +91,27 @@ def dashboard():
 
 
 @bp.get("/items/<number>")
+def legacy_item(number: str):
+    """Send a link made before texts had slugs to Resolution 2616's paragraph, permanently."""
+    return redirect(url_for("public.item_detail", slug=LEGACY_TEXT, number=number), 301)
+
+
+@bp.get("/texts/<slug>/<number>")
 @public()
-def item_detail(number: str):
+def item_detail(slug: str, number: str):
     session = get_session()
-    item = get_item(session, number)
+    text = get_text(session, slug)
+    item = get_item(session, number, document_id=text.id) if text else None
     if item is None:
         abort(404)
+    g.text_slug = slug
     page = page_argument()
     history = status_history(
         session, item.id, offset=(page - 1) * HISTORY_PER_PAGE, limit=HISTORY_PER_PAGE
     )
     return render_template(
         "public/item.html",
+        text=text,
         item=item,
         parent=parent_item(session, item),
         children=child_items(session, item),
