@@ -30,6 +30,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+#: Ids are 32-bit on PostgreSQL: a larger cursor is a bad request, not a database error.
+MAX_ID = 2**31 - 1
 
 
 class PagingError(ValueError):
@@ -67,7 +69,7 @@ def after_id() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    if not raw.isdigit():
+    if not raw.isdigit() or int(raw) > MAX_ID:
         raise PagingError("after must be a whole number ≥ 0 (the id of the last row you have)")
     return int(raw)
 
