@@ -147,8 +147,8 @@ def test_lists_page_the_same_way_and_pages_add_up(client, history):
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=0", "limit=501", "limit=x", "after=-1", "after=x", f"after={2**31}",
-              f"after={10**30}"]
+    "query", ["limit=0", "limit=501", "limit=x", "limit=²", "after=-1", "after=x", "after=٣",
+              f"after={2**31}", f"after={10**30}"]
 )
 def test_bad_paging_is_a_400(client, query):
     answer = client.get(f"/api/v1/items/9.2.1?{query}")

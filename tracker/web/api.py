@@ -59,7 +59,8 @@ def links() -> Links:
 def page_limit() -> int:
     """Return ``?limit=``: a whole number from 1 to MAX_LIMIT, DEFAULT_LIMIT if absent."""
     raw = request.args.get("limit", str(DEFAULT_LIMIT))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    # str.isdigit() accepts "²" and "٣", which int() refuses: only ASCII digits are numbers here.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise PagingError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(raw)
 
@@ -69,7 +70,7 @@ def after_id() -> int | None:
     raw = request.args.get("after")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
         raise PagingError("after must be a whole number ≥ 0 (the id of the last row you have)")
     return int(raw)
 
