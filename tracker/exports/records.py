@@ -64,6 +64,7 @@ def item_record(item: Item, parent: str | None, text_slug: str, links: Links) ->
         "status_changed_at": iso(item.status_changed_at),
         "addressee": item.addressee,
         "verb": item.verb,
+        "role": item.role,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
         "url": links.item(text_slug, item.number),
@@ -83,6 +84,7 @@ def change_record(change: StatusChange, key: tuple[str, str], links: Links) -> d
         "by": who(change),
         "note": change.note,
         "evidence_url": change.evidence_url,
+        "happened_on": iso(change.happened_on),
         "url": links.event(change.event_id),
     }
 

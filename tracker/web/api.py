@@ -20,6 +20,7 @@ from tracker.exports.records import (
     treaty_record,
     who,
 )
+from tracker.feed import FEED_FILTER_ARGUMENTS, FeedFilterError, feed_after, feed_filter_from
 from tracker.items.queries import get_item
 from tracker.models import Document, Event, Item
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
@@ -193,7 +194,15 @@ def item(number: str):
 def events():
     after = after_id() or 0
     limit = page_limit()
-    found = events_after(get_session(), after, limit=limit + 1)
+    if any(request.args.get(name) for name in FEED_FILTER_ARGUMENTS):
+        # With a filter, the feed's rules: real changes only, as on /changes.
+        try:
+            wanted = feed_filter_from(request.args)
+            found = feed_after(get_session(), wanted, after, limit=limit + 1)
+        except FeedFilterError as problem:
+            raise PagingError(str(problem)) from None
+    else:
+        found = events_after(get_session(), after, limit=limit + 1)
     more, found = len(found) > limit, found[:limit]
     next_after = found[-1].id if found else after
     body = {"events": [event_record(e) for e in found], "next_after": next_after}
