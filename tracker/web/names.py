@@ -6,11 +6,16 @@ from tracker.db import get_session
 from tracker.users import actor_name, display_names
 
 
-def public_actor(row) -> str:
-    """Return the public name behind an event, history row or review, read once per request."""
+def request_names() -> dict[int, str]:
+    """Return every user's public name by id, read once per request."""
     if "display_names" not in g:
         g.display_names = display_names(get_session())
-    return actor_name(row, g.display_names)
+    return g.display_names
+
+
+def public_actor(row) -> str:
+    """Return the public name behind an event, history row or review."""
+    return actor_name(row, request_names())
 
 
 def init_app(app: Flask) -> None:
