@@ -6,7 +6,6 @@ in the environment; a fresh process, so its peak resident set is this path's alo
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +58,9 @@ def main() -> int:
         engine, smtp=smtp_settings(settings), retry=retry_policy(settings), clock=clock.now
     )
     engine.dispose()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    # ru_maxrss survives execve (it would report the parent's peak); VmHWM is this image's own.
+    status = Path("/proc/self/status").read_text()
+    rss = int(status.split("VmHWM:")[1].split()[0]) / 1024  # KiB
     print(json.dumps({"queued": queued.queued, "sent": sent.as_dict()["sent"], "rss_mib": rss}))
     return 0
 
