@@ -3,6 +3,7 @@
 import http.client
 import itertools
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def serve(stack: ExitStack, spec: str, *, env: dict[str, str], workers: int, log
         spec,
     ]
     env = {"PATH": str(Path(sys.executable).parent), **env}
+    if "PYTHONPATH" in os.environ and "PYTHONPATH" not in env:  # e.g. another checkout to compare
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     with log.open("w") as output:
         process = spawn(
             stack,

@@ -4,6 +4,7 @@ Run ``.venv/bin/python bench/dashboard.py`` (add ``--quick`` for a smoke test).
 """
 
 import argparse
+import dataclasses
 import secrets
 import sys
 import time
@@ -173,12 +174,15 @@ def main() -> int:
     parser = make_parser(__doc__)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--connections", type=int, default=4, help="concurrent client connections")
+    parser.add_argument("--days", type=int, help="days of 1,000 changes (large)")
     parser.add_argument("--load-generator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_generator:
         run_load_generator()
         return 0
     plan = QUICK if args.quick else FULL
+    if args.days:
+        plan = dataclasses.replace(plan, days=args.days)
     body = partial(
         benchmark, plan, workers=args.workers, connections=args.connections, as_json=args.json
     )

@@ -22,12 +22,13 @@ KEYS = {
     "poll.py": {"poll_unchanged_vs_bare": False},
     "sources.py": {"sources_vs_bare": False},
     "digest.py": {"digest_vs_smtplib": False, "digest_rss_10k_vs_1k": False},
+    "scaling.py": {"dashboard_rps_1w": False, "api_rps_4w": False, "failover_runs": False},
 }
 
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, subprocess.CompletedProcess]:
-    """Run the four quick benchmarks side by side (they take minutes one after the other)."""
+    """Run the quick benchmarks side by side (they take minutes one after the other)."""
     running = {
         name: subprocess.Popen(
             [sys.executable, str(BENCH / name), "--quick", "--json"],
