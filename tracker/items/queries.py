@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.items.statuses import Status
@@ -54,10 +53,15 @@ def _matches(item: Item, wanted: ItemFilter) -> bool:
 
 
 def dashboard_rows(
-    session: Session, wanted: ItemFilter, *, document_id: int | None = None
+    session: Session,
+    wanted: ItemFilter,
+    *,
+    document_id: int | None = None,
+    items: list[Item] | None = None,
 ) -> list[DashboardRow]:
     """Return the items matching the filter, with their ancestors kept for context."""
-    items = all_items(session, document_id=document_id)
+    if items is None:
+        items = all_items(session, document_id=document_id)
     if not wanted.active:
         return [DashboardRow(item, context=False) for item in items]
     matching_ids = {item.id for item in items if _matches(item, wanted)}
@@ -79,23 +83,12 @@ def dashboard_rows(
     ]
 
 
-def status_counts(session: Session, *, document_id: int | None = None) -> dict[str, int]:
-    """Return how many items (of one text, when given) have each status, every status listed."""
-    query = select(Item.status, func.count()).group_by(col(Item.status))
-    if document_id is not None:
-        query = query.where(Item.document_id == document_id)
-    rows = session.exec(query)
+def summarise(items: list[Item]) -> tuple[dict[str, int], list[str]]:
+    """Return the status counts and the sorted distinct addressees of items already read."""
     counts = {status.value: 0 for status in Status}
-    counts.update(dict(rows.all()))
-    return counts
-
-
-def addressees(session: Session, *, document_id: int | None = None) -> list[str]:
-    """Return the distinct addressees (of one text, when given), alphabetically."""
-    query = select(Item.addressee).where(col(Item.addressee).is_not(None)).distinct()
-    if document_id is not None:
-        query = query.where(Item.document_id == document_id)
-    return sorted(session.exec(query))
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    return counts, sorted({item.addressee for item in items if item.addressee is not None})
 
 
 def get_item(session: Session, number: str, *, document_id: int | None = None) -> Item | None:
