@@ -1,5 +1,7 @@
 """Public pages: the dashboard, one item with its history, the change feed."""
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from tracker.db import get_session
@@ -24,6 +26,9 @@ from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 bp = Blueprint("public", __name__)
 
 HISTORY_PER_PAGE = 50
+# The diff depends only on the two texts, which rarely change: compute it once per pair. The
+# template only reads the list, so one shared list per pair is safe.
+cached_word_diff = lru_cache(maxsize=512)(word_diff)
 
 
 def page_argument() -> int:
@@ -122,7 +127,7 @@ def item_detail(slug: str, number: str):
         page=page,
         per_page=HISTORY_PER_PAGE,
         other_events=item_events(session, item.id, excluding_kind="item_status_changed"),
-        diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
+        diff=cached_word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
         documents=item_documents(session, item.id),
     )
