@@ -37,7 +37,7 @@ from tracker.config import Settings, load_settings
 from tracker.db import begin_write, unit_of_work
 from tracker.items.queries import all_items
 from tracker.mail.compose import build_email
-from tracker.mail.digests import queue_digests
+from tracker.mail.digests import digest_period, queue_digests
 from tracker.mail.sending import send_due_mail
 from tracker.mail.settings import retry_policy, smtp_settings
 from tracker.models import OutboxMessage, Subscriber
@@ -180,7 +180,17 @@ def benchmark(plan: Plan, as_json: bool, *, tmp: Path, stack: ExitStack) -> None
     }
     settings = load_settings(env, instance_path=tmp)
     began = time.perf_counter()
-    engine = create_database(settings.database_url, now=now, subscribers=n)
+    # A digest lists exactly its period's events: make the changes inside the period now mails.
+    period = digest_period(
+        "daily",
+        now,
+        hour=settings.digest_hour,
+        weekday=settings.digest_weekday,
+        zone=settings.digest_timezone,
+    )
+    engine = create_database(
+        settings.database_url, now=period.start + timedelta(hours=1), subscribers=n
+    )
     stack.callback(engine.dispose)
     print(
         f"database: seeded, {CHANGES} status changes, {n:,} confirmed daily subscribers"

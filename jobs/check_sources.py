@@ -9,7 +9,14 @@ from tracker.sources.catalogue import HEALTH_PREFIX
 from tracker.sources.fetching import SafeFetcher
 from tracker.sources.health import record_check_failure
 from tracker.sources.treaty_office.http import HttpPolicy
-from tracker.sources.watch import ACTOR, CheckOutcome, due_plans, fetch_all, record_outcome
+from tracker.sources.watch import (
+    ACTOR,
+    CheckOutcome,
+    due_plans,
+    fetch_all,
+    record_outcome,
+    record_unchanged,
+)
 
 
 class SourcesFailed(RuntimeError):
@@ -43,6 +50,17 @@ def check(
             fetcher.close()
     counts = {"checked": len(outcomes), "unchanged": 0, "new_documents": 0, "failed": 0}
     failures: list[str] = []
+    unchanged = [o for o in outcomes if o.unchanged and o.error is None]
+    try:
+        # Unchanged sources only move their health rows: one transaction for all of them,
+        # each source's row still its own. If it fails, each is recorded alone below.
+        with unit_of_work(ctx.engine) as session:
+            begin_write(session)
+            record_unchanged(session, unchanged, now=ctx.now)
+        counts["unchanged"] = len(unchanged)
+        outcomes = [o for o in outcomes if not (o.unchanged and o.error is None)]
+    except Exception:  # noqa: BLE001 - fall back to one transaction per source
+        pass
     index = None
     for outcome in outcomes:
         if outcome.error is None and not outcome.unchanged and index is None:

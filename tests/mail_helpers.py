@@ -1,4 +1,5 @@
-"""Helpers for the mail tests: a job context pointing at the test SMTP server, links in mail."""
+"""Helpers for the mail tests: a job context pointing at the test SMTP server, links in mail,
+the pages a subscriber and a monitor use."""
 
 import dataclasses
 import re
@@ -7,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from jobs.context import JobContext
+from tests.conftest import csrf_token
 from tracker import clock
 from tracker.models import OutboxMessage
 
@@ -40,15 +42,169 @@ def outbox(engine) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def send_now(app, smtp, *, ahead: timedelta = timedelta(0)):
-    """Send the due outbox as a sender whose clock is ``ahead`` of the real time."""
+def send_now(app, smtp, *, ahead: timedelta = timedelta(0), **overrides):
+    """Send the due outbox as a sender whose clock is ``ahead`` of the tracker's clock."""
     from tracker.mail.sending import send_due_mail
     from tracker.mail.settings import retry_policy, smtp_settings
 
-    settings = mail_ctx(app, smtp).settings
+    settings = mail_ctx(app, smtp, **overrides).settings
     return send_due_mail(
         app.extensions["db_engine"],
         smtp=smtp_settings(settings),
         retry=retry_policy(settings),
         clock=lambda: clock.now() + ahead,
     )
+
+
+def subscribe(client, email, *, frequency="immediate", items=(), treaties=(), scope=None):
+    """Send the subscribe form; the scope follows the ticks unless given."""
+    token = csrf_token(client.get("/subscribe").get_data(as_text=True))
+    scope = scope or ("chosen" if items or treaties else "everything")
+    return client.post(
+        "/subscribe",
+        data={
+            "csrf_token": token,
+            "email": email,
+            "frequency": frequency,
+            "scope": scope,
+            "items": list(items),
+            "treaties": list(treaties),
+        },
+    )
+
+
+def confirm(client, message):
+    """Follow the confirmation link of a received message and press the button."""
+    path = link(message, "/subscriptions/confirm/")
+    page = client.get(path)
+    assert page.status_code == 200 and "Confirm my subscription" in page.get_data(as_text=True)
+    done = client.post(path, data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert done.status_code == 302
+
+
+def change_status(client, number, status, note, evidence):
+    """Change an item's status through the web form, as a logged-in monitor."""
+    html = client.get(f"/items/{number}/status").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
+    response = client.post(
+        f"/items/{number}/status",
+        data={
+            "csrf_token": csrf_token(html),
+            "version": version,
+            "status": status,
+            "note": note,
+            "evidence_url": evidence,
+        },
+    )
+    assert response.status_code == 302
+
+
+def confirmed_reader(app, smtp_server, email="reader@example.org", **kwargs):
+    """Subscribe an address, send the confirmation and confirm it; return its browser."""
+    from jobs import send_mail
+
+    reader = app.test_client()
+    subscribe(reader, email, **kwargs)
+    send_mail.run(mail_ctx(app, smtp_server, now=clock.now()))
+    confirm(reader, smtp_server.to(email)[-1])
+    return reader
+
+
+def queue_messages(engine, emails, *, per_address: int = 1, kind: str = "alert") -> list[str]:
+    """Store confirmed subscribers and queue messages to them; return their Message-IDs."""
+    from tracker.db import unit_of_work
+    from tracker.mail.compose import MailIdentity, render_mail
+    from tracker.mail.outbox import enqueue_mail
+    from tracker.models import Subscriber
+
+    identity = MailIdentity("Tracker <tracker@example.org>", None, BASE_URL, "L <l.example>")
+    ids = []
+    with unit_of_work(engine) as session:
+        for email in emails:
+            subscriber = session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+            if subscriber is None:
+                subscriber = Subscriber(
+                    email=email, frequency="immediate", created_at=NOW, confirmed_at=NOW
+                )
+                session.add(subscriber)
+                session.flush()
+            for _ in range(per_address):
+                count = len(list(session.exec(select(OutboxMessage.id))))
+                mail = render_mail(
+                    "confirm",
+                    recipient=email,
+                    subject=f"Message {count} to {email}",
+                    context={"links": {"confirm_url": f"{BASE_URL}/x"}, "expiry_hours": 1},
+                    identity=identity,
+                    unsubscribe_url=f"{BASE_URL}/unsubscribe/1.abc",
+                    manage_url=None,
+                    now=NOW,
+                )
+                enqueue_mail(
+                    session,
+                    mail,
+                    kind=kind,
+                    recipient=email,
+                    dedupe_key=f"test:{email}:{count}",
+                    now=clock.now(),
+                    subscriber_id=subscriber.id,
+                )
+                ids.append(mail.message_id)
+    return ids
+
+
+def subscriber_row(engine, email: str):
+    """Return the subscriber row of an address (or None)."""
+    from tracker.models import Subscriber
+
+    with Session(engine) as session:
+        return session.exec(select(Subscriber).where(Subscriber.email == email)).first()
+
+
+def lost_and_duplicated(expected_ids, received_ids) -> tuple[int, int]:
+    """Return how many expected messages never arrived, and how many arrived more than once."""
+    lost = len(set(expected_ids) - set(received_ids))
+    duplicated = len(received_ids) - len(set(received_ids))
+    return lost, duplicated
+
+
+def add_subscriber(engine, email: str, *, frequency: str = "immediate", items=(), treaties=()):
+    """Store a confirmed subscriber (positioned at the log's end) with its choices."""
+    from sqlalchemy import func
+
+    from tracker.db import unit_of_work
+    from tracker.mail.subscriptions import Preferences, set_preferences
+    from tracker.models import Event, Subscriber
+
+    with unit_of_work(engine) as session:
+        subscriber = Subscriber(
+            email=email,
+            frequency=frequency,
+            created_at=clock.now(),
+            confirmed_at=clock.now(),
+            last_event_id=session.exec(select(func.max(Event.id))).one() or 0,
+        )
+        session.add(subscriber)
+        session.flush()
+        wanted = Preferences(frequency, not (items or treaties), tuple(items), tuple(treaties))
+        set_preferences(session, subscriber, wanted)
+
+
+def record_change(engine, number: str, status: str, note: str, *, evidence=None) -> None:
+    """Change an item's status through the one writer, as a monitor, at the tracker's clock."""
+    from tracker.db import unit_of_work
+    from tracker.items.status_changes import Actor, record_status_change
+    from tracker.models import Item
+
+    with unit_of_work(engine) as session:
+        item = session.exec(select(Item).where(Item.number == number)).one()
+        record_status_change(
+            session,
+            item,
+            new_status=status,
+            note=note,
+            evidence_url=evidence,
+            actor=Actor("monitor@example.org"),
+            expected_version=item.version,
+            now=clock.now(),
+        )

@@ -38,6 +38,9 @@ class SourceSite:
         self.requests: Counter = Counter()
         self.conditional: Counter = Counter()
         self.user_agents: list[str] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._lock = threading.Lock()
         self.server = make_server(host, 0, self.wsgi, threaded=True, request_handler=QuietHandler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -60,7 +63,12 @@ class SourceSite:
         if route is None:
             return Response("not found", status=404)(environ, start_response)
         if route.delay:
+            with self._lock:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
             time.sleep(route.delay)
+            with self._lock:
+                self.in_flight -= 1
         headers = dict(route.headers)
         if callable(route.body):
             response = Response(

@@ -42,6 +42,7 @@ def test_the_inbox_needs_a_login_and_shows_ranked_suggestions(client, login, fou
     assert 'value="11.5"' in page and "matched: detention" in page
 
 
+@pytest.mark.postgres
 def test_linking_shows_the_document_on_the_paragraph_and_in_the_feeds(client, login, found, engine):
     login()
     document = found[TORTURE[1]]

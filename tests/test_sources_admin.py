@@ -110,3 +110,33 @@ def test_the_command_line_adds_lists_and_checks_a_source(app, engine):
         assert refused.exit_code == 1 and "loopback" in refused.output
     finally:
         site.close()
+
+
+def test_a_source_whose_documents_a_monitor_decided_on_cannot_be_removed(
+    app, client, login, engine
+):
+    from tests.sources_helpers import add_source, documents, run_check
+    from tracker.db import unit_of_work
+    from tracker.documents.decisions import dismiss_document
+    from tracker.items.status_changes import Actor
+    from tracker.models import FoundDocument
+
+    site = SourceSite()
+    try:
+        add_source(engine, "news", site.set("/rss", rss(("1", "A", "http://x.example/1", "T"))))
+        add_source(engine, "other", site.set("/other", rss(("2", "B", "http://x.example/2", "T"))))
+        run_check(app)
+    finally:
+        site.close()
+    first = documents(engine, "news")[0]
+    with unit_of_work(engine) as session:
+        document = session.get(FoundDocument, first.id)
+        dismiss_document(session, document, actor=Actor("m@example.org"), now=first.found_at)
+    login("admin@example.org", "admin")
+    token = csrf_token(client.get("/admin/sources").get_data(as_text=True))
+    refused = client.post("/admin/sources/news/remove", data={"csrf_token": token},
+                          follow_redirects=True)  # fmt: skip
+    assert "pause the source instead" in refused.get_data(as_text=True)
+    assert "news" in sources(engine)
+    client.post("/admin/sources/other/remove", data={"csrf_token": token})
+    assert "other" not in sources(engine) and documents(engine, None)[-1].id == first.id

@@ -55,7 +55,10 @@ def test_each_broken_source_is_reported_and_the_good_one_is_recorded(app, engine
     assert "not well-formed" in named["c-invalid"]
     assert "entities" in named["d-bomb"]
     assert "more than the limit" in named["e-huge"]
-    assert "127.0.0.2" in named["f-redirect"] and "private" in named["f-redirect"]
+    # Refused at the hop itself (the feed's URL), before any request to that address.
+    assert (
+        "http://127.0.0.2:9/feed: 127.0.0.2 resolves to 127.0.0.2, a private" in named["f-redirect"]
+    )
     assert len(sleeps) == 3 + 3  # 500 and the timeout: three waits each before giving up
 
     page = client.get("/sources").get_data(as_text=True)
@@ -154,3 +157,29 @@ def test_a_public_name_is_checked_by_what_it_resolves_to():
     check_url("https://example.org/feed", resolve=lambda _host, _port: ["93.184.215.14"])
     with pytest.raises(AddressRefusedError, match="10.0.0.1"):
         check_url("https://evil.example/", resolve=lambda _h, _p: ["93.184.215.14", "10.0.0.1"])
+
+
+def test_a_failing_robots_txt_means_no_fetch_and_a_missing_one_means_no_rules(app, engine, site):
+    site.set("/robots.txt", b"", status=503)
+    add_source(engine, "feed", site.set("/feed", rss(GOOD)), interval_minutes=60)
+    _, failures = run_check(app)
+    assert "robots.txt answered 503" in failures[0] and site.requests["/feed"] == 0
+    site.set("/robots.txt", b"", status=404)
+    _, failures = run_check(app, now=NOW + timedelta(hours=1))
+    assert failures == [] and site.requests["/feed"] == 1
+
+
+def test_a_failing_source_that_answers_304_again_is_announced_as_recovered(app, engine, site):
+    add_source(engine, "flaky", site.set("/f", rss(GOOD)), interval_minutes=60)
+    run_check(app)
+    site.set("/f", b"", status=404)
+    for hour in range(1, 4):
+        run_check(app, now=NOW + timedelta(hours=hour), source_failure_threshold=3)
+    site.set("/f", rss(GOOD))
+    counts, _ = run_check(app, now=NOW + timedelta(hours=5), source_failure_threshold=3)
+    assert counts["unchanged"] == 1 and site.conditional["/f"] == 1
+    with Session(engine) as session:
+        kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id))]
+    assert kinds.count("source_failing") == 1 and kinds.count("source_recovered") == 1
+    assert health(engine, "flaky").consecutive_failures == 0
+    assert health(engine, "flaky").last_success_at == NOW + timedelta(hours=5)

@@ -20,6 +20,7 @@ def site():
     server.close()
 
 
+@pytest.mark.postgres
 def test_rss_entries_appear_once_and_an_unchanged_feed_adds_nothing(app, engine, site):
     url = site.set("/rss", rss(A, B))
     add_source(engine, "rss", url, interval_minutes=60)
@@ -44,6 +45,10 @@ def test_a_source_is_checked_only_when_due(app, engine, site):
     counts, _ = run_check(app, now=NOW + timedelta(minutes=59))
     assert counts["checked"] == 0 and site.requests["/rss"] == 1
     counts, _ = run_check(app, now=NOW + timedelta(minutes=60))
+    assert counts["checked"] == 1 and counts["unchanged"] == 1
+    counts, _ = run_check(app, now=NOW + timedelta(minutes=119))  # unchanged: due again in 60
+    assert counts["checked"] == 0
+    counts, _ = run_check(app, now=NOW + timedelta(minutes=120))
     assert counts["checked"] == 1
 
 
@@ -57,6 +62,10 @@ def test_a_source_is_checked_only_when_due(app, engine, site):
             id="re-dated",
         ),
         pytest.param(rss(("new-guid-for-a",) + A[1:], B), id="republished-new-id-same-link"),
+        pytest.param(
+            rss(("guid-y", "Istanbul Convention: talks resumed", A[2], "Rewritten."), B),
+            id="republished-new-id-new-text-same-link",
+        ),
         pytest.param(
             rss(("guid-z", A[1], "http://news.example/a?utm=x", A[3]), B),
             id="republished-new-id-and-link",
@@ -113,7 +122,8 @@ def test_an_html_listing_gives_one_entry_per_selected_element(app, engine, site)
 def test_a_watched_page_reports_each_change_of_its_main_text_with_a_word_diff(app, engine, site):
     def page(body: str, nav: str = "menu") -> bytes:
         head = f"<head><title>Law portal</title><script>var t={nav!r}</script></head>"
-        body = f"<body><nav>{nav}</nav><main><p>{body}</p></main></body>"
+        body = f"<body><nav>{nav}</nav><header>Portal</header><p>{body}</p>"
+        body += f"<footer>{nav}</footer></body>"
         return f"<html>{head}{body}</html>".encode()
 
     text = "The draft law on domestic violence was registered in the Mazhilis. " + "Word " * 40
@@ -137,3 +147,39 @@ def test_a_watched_page_reports_each_change_of_its_main_text_with_a_word_diff(ap
     run_check(app, now=NOW + 3 * HOUR)
     assert len(documents(engine)) == 1
     assert health(engine, "page").last_success_at == NOW + 3 * HOUR
+
+
+def test_an_unchanged_answer_without_validators_is_not_parsed_again(app, engine, site):
+    add_source(engine, "plain", site.set("/rss", rss(A, B), etag=False), interval_minutes=60)
+    run_check(app)
+    counts, _ = run_check(app, now=NOW + HOUR)
+    assert counts["unchanged"] == 1 and site.conditional["/rss"] == 0
+    assert len(documents(engine)) == 2
+
+
+def test_at_most_two_requests_at_once_go_to_one_site(app, engine, site):
+    for n in range(5):
+        add_source(engine, f"slow-{n}", site.set(f"/slow/{n}", rss(A), delay=0.3))
+    counts, _ = run_check(app)
+    assert counts["checked"] == 5 and site.most_in_flight == 2
+
+
+@pytest.mark.postgres
+def test_nul_characters_in_a_page_never_reach_the_database(app, engine, site):
+    page = b"<ul><li class=n><a href='/x'>Torture\x00 report</a> text\x00here</li></ul>"
+    add_source(engine, "nul", site.set("/nul", page, content_type="text/html"), kind="listing",
+               selector="li.n")  # fmt: skip
+    counts, failures = run_check(app)
+    assert failures == [] and [d.title for d in documents(engine)] == ["Torture report"]
+
+
+def test_new_validators_of_an_unchanged_answer_are_kept(app, engine, site):
+    first, second = "Mon, 01 Dec 2025 10:00:00 GMT", "Tue, 02 Dec 2025 10:00:00 GMT"
+    url = site.set("/rss", rss(A), etag=False, headers={"Last-Modified": first})
+    add_source(engine, "lm", url, interval_minutes=60)
+    run_check(app)
+    assert health(engine, "lm").validators[url]["last_modified"] == first
+    site.set("/rss", rss(A), etag=False, headers={"Last-Modified": second})
+    counts, _ = run_check(app, now=NOW + HOUR)
+    assert counts["unchanged"] == 1
+    assert health(engine, "lm").validators[url]["last_modified"] == second

@@ -8,22 +8,21 @@ from sqlmodel import Session, select
 
 from jobs import send_digests, send_mail
 from tests.conftest import TEST_SECRET, csrf_token
-from tests.mail_helpers import NOW, link, mail_ctx, outbox
-from tests.test_mail_flow import change_status, confirm, subscribe
+from tests.mail_helpers import (
+    NOW,
+    change_status,
+    confirmed_reader,
+    link,
+    mail_ctx,
+    outbox,
+    subscribe,
+)
 from tracker.config import ConfigError, load_settings
 from tracker.mail.compose import HeaderInjectionError, MailIdentity, render_mail
 from tracker.mail.tokens import make_token
 from tracker.models import Subscriber, SubscriptionTopic
 
-pytest_plugins = ["tests.smtp_server"]
-
-
-def confirmed_reader(app, smtp_server, email="reader@example.org", **kwargs):
-    reader = app.test_client()
-    subscribe(reader, email, **kwargs)
-    send_mail.run(mail_ctx(app, smtp_server))
-    confirm(reader, smtp_server.to(email)[-1])
-    return reader
+pytest_plugins = ["tests.smtp_server", "tests.mail_fixtures"]
 
 
 def test_forged_expired_and_misused_tokens_are_refused(app, smtp_server, monkeypatch):
@@ -161,10 +160,13 @@ def test_the_outbox_page_is_for_admins_only(app, client, login, smtp_server):
 
 
 @pytest.mark.postgres
-def test_cli_digest_dry_run_then_send_and_outbox_send(app, client, login, smtp_server):
+def test_cli_digest_dry_run_then_send_and_outbox_send(
+    app, client, login, smtp_server, mail_clock
+):
     confirmed_reader(app, smtp_server, "daily@example.org", frequency="daily")
     login()
     change_status(client, "9.3", "in_progress", "Delegation sent", "https://a.example/d")
+    mail_clock.set(NOW.replace(hour=8) + timedelta(days=1))
     settings_env = {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(smtp_server.port)}
     app.extensions["tracker_settings"] = mail_ctx(app, smtp_server).settings
     runner = app.test_cli_runner()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -74,7 +75,15 @@ class Settings:
     stale_item_months: int = 6
     unconfirmed_expiry_hours: int = 72
     mail_max_attempts: int = 12
-    mail_hard_failure_limit: int = 2
+    # Permanent refusals (5xx to RCPT TO) in a row before an address is suppressed. Read from
+    # TRACKER_MAIL_MAX_HARD_FAILURES, or else from its former name TRACKER_MAIL_HARD_FAILURE_LIMIT.
+    mail_max_hard_failures: int = 2
+    # How long a sender's claim on a message lasts; renewed while its batch goes on.
+    mail_claim_seconds: int = 300
+    # The zone whose calendar days and weeks the digests cover (an IANA name).
+    digest_timezone: str = "UTC"
+    # Immediate alerts this close to each other go out as one message (0: never combined).
+    alert_coalesce_minutes: int = 5
     subscribe_limit_per_hour: int = 10
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     proxy_hops: int = 0
@@ -177,8 +186,26 @@ def _port(name: str, raw: str) -> int:
 
 def _hour(name: str, raw: str) -> int:
     if not raw.isdigit() or not 0 <= int(raw) <= 23:
-        raise ConfigError(f"TRACKER_{name} must be an hour from 0 to 23 (UTC), not {raw!r}")
+        raise ConfigError(f"TRACKER_{name} must be an hour from 0 to 23, not {raw!r}")
     return int(raw)
+
+
+def _claim_seconds(name: str, raw: str) -> int:
+    value = _positive_int(name, raw)
+    if value < 30:
+        # Shorter than one slow SMTP exchange: claims would expire while a message is sent.
+        raise ConfigError(f"TRACKER_{name} must be at least 30, not {value}")
+    return value
+
+
+def _timezone(name: str, raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TRACKER_{name} must be a time zone name such as Asia/Almaty, not {raw!r}"
+        ) from None
+    return raw
 
 
 def _header_value(name: str, raw: str) -> str:
@@ -251,12 +278,19 @@ PARSERS: dict[str, Callable[[str, str], Any]] = {
     "stale_item_months": _positive_int,
     "unconfirmed_expiry_hours": _positive_int,
     "mail_max_attempts": _positive_int,
-    "mail_hard_failure_limit": _positive_int,
+    "mail_max_hard_failures": _positive_int,
+    "mail_claim_seconds": _claim_seconds,
+    "digest_timezone": _timezone,
+    "alert_coalesce_minutes": _non_negative_int,
     "subscribe_limit_per_hour": _positive_int,
     "proxy_hops": _non_negative_int,
     "default_text": _slug,
     "sources_allow_private": _networks,
 }
+
+
+#: Settings renamed, and the name each had before, still read when the new one is not set.
+FORMER_NAMES = {"mail_max_hard_failures": "MAIL_HARD_FAILURE_LIMIT"}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Path) -> Settings:
@@ -267,6 +301,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, instance_path: Pa
     for setting in fields(Settings):
         parse = PARSERS.get(setting.name)
         raw = env.get(f"TRACKER_{setting.name.upper()}")
+        if raw is None and setting.name in FORMER_NAMES:
+            raw = env.get(f"TRACKER_{FORMER_NAMES[setting.name]}")
         if parse is not None and raw is not None:
             values[setting.name] = parse(setting.name.upper(), raw)
     return Settings(

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker.documents.matching import watched_text_items
 from tracker.events import append_event
 from tracker.items.status_changes import Actor, StatusChangeError, record_status_change
 from tracker.models import DocumentDecision, DocumentLink, FoundDocument, Item, WatchedSource
@@ -37,7 +38,7 @@ def _items(session: Session, numbers: list[str]) -> list[Item]:
     numbers = list(dict.fromkeys(n.strip().removeprefix("§") for n in numbers if n.strip()))
     if not numbers:
         raise DecisionError("Choose at least one paragraph to link the document to.")
-    items = list(session.exec(select(Item).where(col(Item.number).in_(numbers))))
+    items = list(session.exec(watched_text_items().where(col(Item.number).in_(numbers))))
     unknown = sorted(set(numbers) - {item.number for item in items})
     if unknown:
         raise DecisionError(f"No paragraph is numbered {', '.join(unknown)}.")

@@ -3,7 +3,7 @@
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -28,6 +28,19 @@ def last_snapshot(
     if not with_body:
         query = query.options(defer(SourceSnapshot.body))
     return session.exec(query.order_by(col(SourceSnapshot.id).desc()).limit(1)).first()
+
+
+def last_snapshot_hashes(session: Session, source_ids: list[int]) -> dict[int, str]:
+    """Return the SHA-256 of each source's latest snapshot, by source id."""
+    latest = (
+        select(func.max(SourceSnapshot.id))
+        .where(col(SourceSnapshot.source_id).in_(source_ids))
+        .group_by(col(SourceSnapshot.source_id))
+    )
+    query = select(SourceSnapshot.source_id, SourceSnapshot.sha256).where(
+        col(SourceSnapshot.id).in_(latest)
+    )
+    return dict(session.exec(query).all())
 
 
 def store_snapshot(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from tracker.models import Document, Item
+from tracker.texts.queries import LEGACY_TEXT
 
 K1 = 1.5
 B = 0.75
@@ -85,12 +86,19 @@ class ParagraphIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def watched_text_items():
+    """Return a query of the paragraphs watched sources concern: Resolution 2616's."""
+    # Sources, suggestions and links name paragraphs by number, which other texts reuse.
+    watched = select(Document.id).where(Document.slug == LEGACY_TEXT).scalar_subquery()
+    return select(Item).where(col(Item.document_id) == watched)
+
+
 def load_index(session: Session) -> ParagraphIndex:
-    """Index the paragraphs of the tracked resolution."""
+    """Index the paragraphs of the watched resolution."""
     query = (
         select(Item.number, Item.text)
         .join(Document, col(Document.id) == col(Item.document_id))
-        .where(Document.kind == "resolution")
+        .where(Document.slug == LEGACY_TEXT)
         .order_by(col(Item.position))
     )
     return ParagraphIndex.build([(number, text) for number, text in session.exec(query)])

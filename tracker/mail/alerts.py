@@ -1,18 +1,21 @@
 """Put mail in the outbox: confirmations, immediate alerts and alerts for monitors."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
+from tracker.db import begin_write, unit_of_work
 from tracker.events import events_after
 from tracker.mail.compose import render_mail
 from tracker.mail.content import describe_events, interest_of, mail_identity, subscriber_links
 from tracker.mail.outbox import enqueue_mail
-from tracker.mail.tokens import make_token
+from tracker.mail.tokens import make_compact_token
 from tracker.models import Cursor, Event, Item, ItemReview, Subscriber, User
 
 ALERT_BATCH = 200
+MAX_HOLD = timedelta(hours=1)
 PREFIX = "[Resolution 2616]"
 
 
@@ -56,9 +59,30 @@ def _mailable(frequency: str):
     )
 
 
+def coalesce(events: list, window: timedelta) -> list[list]:
+    """Group events (oldest first) into runs whose neighbours are at most ``window`` apart.
+
+    A window of 0 combines nothing: one message per change.
+    """
+    runs: list[list] = []
+    for event in events:
+        if runs and window and event.occurred_at - runs[-1][-1].occurred_at <= window:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    return runs
+
+
+def _still_growing(run: list, now: datetime, window: timedelta) -> bool:
+    # A run waits until ``window`` has passed since its newest event (another may join it),
+    # but never longer than MAX_HOLD since its oldest: "immediate" stays immediate.
+    return now < run[-1].occurred_at + window and now < run[0].occurred_at + MAX_HOLD
+
+
 def queue_immediate_alerts(session: Session, settings: Settings, *, now: datetime) -> int:
-    """Queue one email per new matching event for each immediate subscriber; move positions."""
+    """Queue one email per run of close matching events for each immediate subscriber."""
     queued = 0
+    window = timedelta(minutes=settings.alert_coalesce_minutes)
     latest = session.exec(select(Event.id).order_by(col(Event.id).desc())).first() or 0
     # Every 30 seconds: only subscribers behind the log's end are read at all.
     behind = _mailable("immediate").where(col(Subscriber.last_event_id) < latest)
@@ -67,33 +91,59 @@ def queue_immediate_alerts(session: Session, settings: Settings, *, now: datetim
         if not events:
             continue
         interest = interest_of(session, subscriber)
-        links = subscriber_links(settings, subscriber)
-        wanted = [e for e in events if interest.wants(e)]
-        for event in describe_events(session, settings, wanted):
-            mail = render_mail(
-                "alert",
-                recipient=subscriber.email,
-                subject=f"{PREFIX} {event.summary}",
-                context={"event": event, "links": links},
-                identity=mail_identity(settings),
-                unsubscribe_url=links["unsubscribe_url"],
-                manage_url=links["manage_url"],
-                now=now,
-            )
-            if enqueue_mail(
-                session,
-                mail,
-                kind="alert",
-                recipient=subscriber.email,
-                dedupe_key=f"alert:{subscriber.id}:{event.id}",
-                now=now,
-                subscriber_id=subscriber.id,
-            ):
-                queued += 1
+        runs = coalesce([e for e in events if interest.wants(e)], window)
+        handled = events[-1].id
+        if runs and _still_growing(runs[-1], now, window):
+            # Everything before the waiting run is handled; the run is read again next time.
+            handled = runs.pop()[0].id - 1
+        for run in runs:
+            queued += _queue_alert(session, settings, subscriber, run, now=now)
         # The position moves in the same transaction that stores the messages.
-        subscriber.last_event_id = events[-1].id
-        session.add(subscriber)
+        if handled > subscriber.last_event_id:
+            subscriber.last_event_id = handled
+            session.add(subscriber)
     return queued
+
+
+def _queue_alert(
+    session: Session, settings: Settings, subscriber: Subscriber, run: list, *, now: datetime
+) -> int:
+    events = describe_events(session, settings, run)
+    links = subscriber_links(settings, subscriber)
+    subject = events[0].summary
+    if len(events) > 1:
+        subject = f"{len(events)} changes: {subject} and more"
+    mail = render_mail(
+        "alert",
+        recipient=subscriber.email,
+        subject=f"{PREFIX} {subject}",
+        context={"events": events, "links": links},
+        identity=mail_identity(settings),
+        unsubscribe_url=links["unsubscribe_url"],
+        manage_url=links["manage_url"],
+        now=now,
+    )
+    stored = enqueue_mail(
+        session,
+        mail,
+        kind="alert",
+        recipient=subscriber.email,
+        # Runs never overlap, so the first event names the run.
+        dedupe_key=f"alert:{subscriber.id}:{run[0].id}",
+        now=now,
+        subscriber_id=subscriber.id,
+    )
+    return 1 if stored else 0
+
+
+def queue_due_alerts(engine: Engine, settings: Settings, *, now: datetime) -> dict[str, int]:
+    """Queue, in one commit, the alerts for events not yet handled (immediate and monitors)."""
+    with unit_of_work(engine) as session:
+        begin_write(session)
+        return {
+            "alerts_queued": queue_immediate_alerts(session, settings, now=now),
+            "monitor_alerts_queued": queue_monitor_alerts(session, settings, now=now),
+        }
 
 
 def _cursor(session: Session, name: str) -> Cursor:
@@ -133,7 +183,8 @@ def queue_monitor_alerts(session: Session, settings: Settings, *, now: datetime)
     ).all()
     key = f"{failing_cursor.position}:{review_cursor.position}"
     for user in monitors:
-        token = make_token(
+        # Compact: the link is the List-Unsubscribe header, one line of at most 78 octets.
+        token = make_compact_token(
             settings.secret_key, purpose="monitor-alerts", subscriber_id=user.id, email=user.email
         )
         mail = render_mail(

@@ -7,9 +7,10 @@ from sqlmodel import Session
 
 from tracker import clock
 from tracker.db import begin_write
+from tracker.mail.alerts import queue_due_alerts
 from tracker.mail.digests import queue_digests
 from tracker.mail.outbox import outbox_counts
-from tracker.mail.sending import send_due_mail
+from tracker.mail.sending import TransportFailed, send_due_mail
 from tracker.mail.settings import retry_policy, smtp_settings
 
 
@@ -54,8 +55,15 @@ def outbox_group() -> None:
 @outbox_group.command("send")
 @with_appcontext
 def outbox_send() -> None:
-    """Send every due message now, with a progress bar."""
-    _send(current_app.extensions["db_engine"], current_app.extensions["tracker_settings"])
+    """Queue the alerts for events not yet handled, then send every due message."""
+    engine = current_app.extensions["db_engine"]
+    settings = current_app.extensions["tracker_settings"]
+    queued = queue_due_alerts(engine, settings, now=clock.now())
+    click.echo(
+        f"queued {queued['alerts_queued']} alert(s), "
+        f"{queued['monitor_alerts_queued']} monitor alert(s)."
+    )
+    _send(engine, settings)
 
 
 def _send(engine, settings) -> None:
@@ -70,8 +78,8 @@ def _send(engine, settings) -> None:
             on_progress=bar.update,
         )
     click.echo(f"sent {sent.sent}, will retry {sent.retrying}, failed for good {sent.failed}.")
-    if sent.retrying and not sent.sent:
-        raise click.ClickException("nothing could be sent; the messages stay queued")
+    if sent.transport_errors:
+        raise click.ClickException(str(TransportFailed(sent)))
 
 
 COMMANDS = (digest_group, outbox_group)

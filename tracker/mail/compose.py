@@ -30,8 +30,13 @@ _env = Environment(
 )
 
 
-# 998 is SMTP's line limit: headers are never folded below it (RFC 8058 wants one line each).
-_UNFOLDED = policy.SMTP.clone(max_line_length=998)
+# Every line of a message stays within 78 octets (RFC 5322): headers fold at whitespace,
+# bodies are quoted-printable. Stored header values are never refolded from source, so a
+# header set raw (List-Unsubscribe) keeps its URL whole instead of becoming encoded words.
+MAX_LINE = 78
+_POLICY = policy.SMTP.clone(max_line_length=MAX_LINE, refold_source="none")
+# Headers whose value is a URL in angle brackets: an encoded word there is no longer a URL.
+_URL_HEADERS = ("List-Unsubscribe",)
 
 
 class HeaderInjectionError(ValueError):
@@ -74,10 +79,11 @@ def render_mail(
     unsubscribe_url: str,
     manage_url: str | None,
     now: datetime,
+    message_id: str | None = None,
 ) -> RenderedMail:
     """Render ``mail/<template>.txt`` and ``.html`` with the headers every email carries."""
     domain = urlsplit(identity.base_url).hostname or "localhost"
-    message_id = f"<{uuid.uuid4().hex}@{domain}>"
+    message_id = message_id or f"<{uuid.uuid4().hex}@{domain}>"
     values = context | {
         "subject": subject,
         "base_url": identity.base_url,
@@ -110,10 +116,15 @@ def render_mail(
 
 def build_email(headers: dict[str, str], text_body: str, html_body: str) -> EmailMessage:
     """Return the message to send, from what the outbox stored."""
-    # No folding: List-Unsubscribe and the other headers stay on one line each (RFC 8058).
-    message = EmailMessage(policy=_UNFOLDED)
+    message = EmailMessage(policy=_POLICY)
     for name, value in headers.items():
-        message[name] = check_header(name, value)
+        check_header(name, value)
+        if name in _URL_HEADERS:
+            # On the header's own line if it fits, else on the next (folding before the "<").
+            fits = len(name) + 2 + len(value) <= MAX_LINE
+            message.set_raw(name, value if fits else f"\n {value}")
+        else:
+            message[name] = value
     message.set_content(text_body, cte="quoted-printable")
     message.add_alternative(html_body, subtype="html", cte="quoted-printable")
     return message

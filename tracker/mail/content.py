@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.mail.compose import MailIdentity
-from tracker.mail.tokens import make_token
+from tracker.mail.tokens import make_compact_token, make_token
 from tracker.models import Event, Item, Subscriber, SubscriptionTopic, Treaty
 
 # Source health is for monitors; a treaty change mailed as the treaty's own event is not
@@ -40,9 +41,16 @@ def subscriber_links(settings: Settings, subscriber: Subscriber) -> dict[str, st
         )
         return f"{settings.base_url}{path}/{token}"
 
+    unsubscribe = make_compact_token(
+        settings.secret_key,
+        purpose="unsubscribe",
+        subscriber_id=subscriber.id,
+        email=subscriber.email,
+    )
     return {
         "manage_url": link("manage", "/subscriptions/manage"),
-        "unsubscribe_url": link("unsubscribe", "/unsubscribe"),
+        # Short, so that the List-Unsubscribe header keeps the whole URL on one line.
+        "unsubscribe_url": f"{settings.base_url}/unsubscribe/{unsubscribe}",
         "confirm_url": link("confirm", "/subscriptions/confirm"),
     }
 
@@ -71,6 +79,20 @@ class Interest:
         return event.item_id in self.item_ids or event.treaty_id in self.treaty_ids
 
 
+def paragraph_and_below(numbers: list[str]):
+    """Return a condition on Item: one of these paragraphs or any of its sub-paragraphs.
+
+    The choice is stored as chosen (§11) and resolved here, when events are matched, so a
+    sub-paragraph added by a later text (§11.6) is included without anyone saving again.
+    """
+    if not numbers:
+        return false()
+    return or_(
+        col(Item.number).in_(numbers),
+        *(col(Item.number).startswith(f"{number}.", autoescape=True) for number in numbers),
+    )
+
+
 def interest_of(session: Session, subscriber: Subscriber) -> Interest:
     """Return what a subscriber wants, resolved to ids."""
     if subscriber.everything:
@@ -80,7 +102,7 @@ def interest_of(session: Session, subscriber: Subscriber) -> Interest:
     ).all()
     numbers = [t.ref for t in topics if t.kind == "item"]
     slugs = [t.ref for t in topics if t.kind == "treaty"]
-    item_ids = set(session.exec(select(Item.id).where(col(Item.number).in_(numbers))))
+    item_ids = set(session.exec(select(Item.id).where(paragraph_and_below(numbers))))
     treaty_ids = set(session.exec(select(Treaty.id).where(col(Treaty.slug).in_(slugs))))
     return Interest(False, frozenset(item_ids), frozenset(treaty_ids))
 

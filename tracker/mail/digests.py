@@ -1,17 +1,20 @@
-"""Daily and weekly digests: one per subscriber and period, covering events after their position."""
+"""Daily and weekly digests: one per subscriber and period, of the events in that period."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
-from tracker.events import events_after
 from tracker.mail.alerts import PREFIX, _mailable
 from tracker.mail.compose import render_mail
 from tracker.mail.content import describe_events, interest_of, mail_identity, subscriber_links
 from tracker.mail.outbox import enqueue_mail
-from tracker.models import Document, Item, Subscriber, Treaty
+from tracker.mail.tokens import email_fingerprint
+from tracker.models import Document, Event, Item, Subscriber, Treaty
 
 DIGEST_EVENT_LIMIT = 5000
 LAPSING_WITHIN = timedelta(days=90)
@@ -36,19 +39,85 @@ class DigestCounts:
         }
 
 
+@dataclass(frozen=True)
+class DigestPeriod:
+    """One calendar day or week of the digest time zone, as [start, end) in UTC."""
+
+    frequency: str
+    label: str
+    start: datetime
+    end: datetime
+    first_day: date
+    last_day: date
+
+    def title(self) -> str:
+        """Return how the period reads in a subject: one day, or a week's first and last day."""
+        if self.frequency == "daily":
+            return f"{self.first_day:%a %d %b %Y}"
+        return f"{self.first_day:%d %b} to {self.last_day:%d %b %Y}"
+
+
 def digest_period(
-    frequency: str, now: datetime, *, hour: int, weekday: str
-) -> tuple[str, datetime]:
-    """Return the label and end of the latest period that has ended by ``now`` (UTC)."""
-    end = now.replace(hour=hour, minute=0, second=0, microsecond=0)
-    if end > now:
-        end -= timedelta(days=1)
+    frequency: str, now: datetime, *, hour: int, weekday: str, zone: str = "UTC"
+) -> DigestPeriod:
+    """Return the latest day or week (in ``zone``) that has ended and whose hour has come.
+
+    A day's digest goes out from ``hour`` o'clock of the next day; a week (ending on the eve of
+    ``weekday``) from ``hour`` o'clock of that weekday.
+    """
+    tz = ZoneInfo(zone)
+    end_day = (now.astimezone(tz) - timedelta(hours=hour)).date()
     if frequency == "weekly":
-        end -= timedelta(days=(end.weekday() - WEEKDAYS.index(weekday)) % 7)
-    elif frequency != "daily":
+        end_day -= timedelta(days=(end_day.weekday() - WEEKDAYS.index(weekday)) % 7)
+        first_day = end_day - timedelta(days=7)
+    elif frequency == "daily":
+        first_day = end_day - timedelta(days=1)
+    else:
         raise ValueError(f"digests are daily or weekly, not {frequency!r}")
-    # A label names the period by its end, so a restart finds the same label and skips it.
-    return f"{frequency}:{end:%Y-%m-%d}", end
+
+    def midnight(day: date) -> datetime:
+        # Local midnight, whatever the day's length (DST), then UTC as everything is stored.
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+    # A label names the period by its first day, so a restart finds the same label and skips it.
+    return DigestPeriod(
+        frequency=frequency,
+        label=f"{frequency}:{first_day.isoformat()}",
+        start=midnight(first_day),
+        end=midnight(end_day),
+        first_day=first_day,
+        last_day=end_day - timedelta(days=1),
+    )
+
+
+def _period_events(session: Session, period: DigestPeriod) -> list[Event]:
+    return list(
+        session.exec(
+            select(Event)
+            .where(col(Event.occurred_at) >= period.start, col(Event.occurred_at) < period.end)
+            .order_by(col(Event.id))
+            .limit(DIGEST_EVENT_LIMIT)
+        )
+    )
+
+
+def _take_period(session: Session, subscriber: Subscriber, period: DigestPeriod, position: int):
+    """Mark the period done for the subscriber; False if another run did it first."""
+    # The condition is checked again by the database: of two runs at once, one wins the row
+    # (PostgreSQL re-reads it after the other's commit), so each digest and count is once.
+    result = session.execute(
+        update(Subscriber)
+        .where(
+            col(Subscriber.id) == subscriber.id,
+            or_(
+                col(Subscriber.last_digest_period).is_(None),
+                col(Subscriber.last_digest_period) != period.label,
+            ),
+        )
+        .values(last_digest_period=period.label, last_event_id=position)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def _lapsing_invitations(session: Session, now: datetime) -> list[Treaty]:
@@ -88,41 +157,43 @@ def queue_digests(
     session: Session, settings: Settings, *, frequency: str, now: datetime
 ) -> DigestCounts:
     """Queue the digest of the latest ended period for every subscriber who has none yet."""
-    label, end = digest_period(
-        frequency, now, hour=settings.digest_hour, weekday=settings.digest_weekday
+    period = digest_period(
+        frequency,
+        now,
+        hour=settings.digest_hour,
+        weekday=settings.digest_weekday,
+        zone=settings.digest_timezone,
     )
     counts = DigestCounts()
     lapsing = _lapsing_invitations(session, now)
     stale_cache: dict = {}
-    # Most subscribers share a position and a choice ("everything"): read and describe once.
-    events_from: dict[int, list] = {}
+    # Read the period's events once; a subscriber gets those after its position (confirmation).
+    events = _period_events(session, period)
+    last_id = events[-1].id if events else 0
     described: dict[tuple, list] = {}
-    for subscriber in session.exec(_mailable(frequency)).all():
+    # In id order: two runs at once meet on the same first row instead of deadlocking.
+    for subscriber in session.exec(_mailable(frequency).order_by(col(Subscriber.id))).all():
         counts.subscribers += 1
-        if subscriber.last_digest_period == label:
+        if subscriber.last_digest_period == period.label or not _take_period(
+            session, subscriber, period, max(subscriber.last_event_id, last_id)
+        ):
             counts.already_done += 1
             continue
-        if subscriber.last_event_id not in events_from:
-            events_from[subscriber.last_event_id] = events_after(
-                session, subscriber.last_event_id, limit=DIGEST_EVENT_LIMIT
-            )
-        events = events_from[subscriber.last_event_id]
         interest = interest_of(session, subscriber)
+        # Most subscribers share a position and a choice ("everything"): describe once.
         key = (subscriber.last_event_id, interest)
         if key not in described:
             described[key] = describe_events(
-                session, settings, [e for e in events if interest.wants(e)]
+                session,
+                settings,
+                [e for e in events if e.id > subscriber.last_event_id and interest.wants(e)],
             )
         wanted = described[key]
-        if events:
-            subscriber.last_event_id = events[-1].id
-        subscriber.last_digest_period = label
-        session.add(subscriber)
         if not wanted:
             counts.empty += 1
             continue
         _queue_one(
-            session, settings, subscriber, wanted, lapsing, label, end, now, interest, stale_cache
+            session, settings, subscriber, wanted, lapsing, period, now, interest, stale_cache
         )
         counts.queued += 1
         counts.recipients.append((subscriber.email, len(wanted)))
@@ -135,8 +206,7 @@ def _queue_one(
     subscriber: Subscriber,
     wanted,
     lapsing,
-    label,
-    end,
+    period: DigestPeriod,
     now,
     interest,
     stale_cache: dict,
@@ -149,16 +219,23 @@ def _queue_one(
         stale_cache[scope] = _stale_items(session, now, settings.stale_item_months, scope)
     stale = stale_cache[scope]
     links = subscriber_links(settings, subscriber)
-    period_name = "Daily" if label.startswith("daily") else "Weekly"
+    period_name = "Daily" if period.frequency == "daily" else "Weekly"
+    domain = urlsplit(settings.base_url).hostname or "localhost"
     mail = render_mail(
         "digest",
         recipient=subscriber.email,
-        subject=f"{PREFIX} {period_name} digest to {end:%d %b %Y}: {len(wanted)} change(s)",
+        # One subject and one Message-ID per period: each period is its own thread, and a
+        # digest sent again is recognisable as the same message.
+        subject=f"{PREFIX} {period_name} digest for {period.title()}: {len(wanted)} change(s)",
+        message_id=(
+            f"<digest.{period.frequency}.{period.first_day:%Y%m%d}.{subscriber.id}."
+            f"{email_fingerprint(subscriber.email)[:8]}@{domain}>"
+        ),
         context={
             "groups": groups,
             "count": len(wanted),
             "period_name": period_name,
-            "period_end": end,
+            "period": period,
             "lapsing": lapsing,
             "stale": stale[:STALE_SHOWN],
             "stale_total": len(stale),
@@ -175,7 +252,7 @@ def _queue_one(
         mail,
         kind="digest",
         recipient=subscriber.email,
-        dedupe_key=f"digest:{subscriber.id}:{label}",
+        dedupe_key=f"digest:{subscriber.id}:{period.label}",
         now=now,
         subscriber_id=subscriber.id,
     )

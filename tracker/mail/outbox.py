@@ -1,16 +1,20 @@
 """The outbox: store rendered mail, claim due messages, record each attempt's outcome.
 
-This module is the one writer of an outbox row's state (pending, sending, sent, failed)."""
+This module is the one writer of an outbox row's state (pending, sending, sent, failed). A
+sender claims rows under its own owner token; every later write about a claimed row checks that
+token, so a sender whose claim expired and was taken over can no longer mark anything.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from tracker.mail.compose import RenderedMail
-from tracker.models import OutboxMessage, Subscriber
+from tracker.mail.suppression import count_delivery, count_hard_failure
+from tracker.models import OutboxMessage
 
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
@@ -18,11 +22,11 @@ BACKOFF_MAX = timedelta(hours=6)
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How often a temporary failure is retried, and when an address is suppressed."""
+    """How often a temporary failure is retried, when an address is suppressed, claim length."""
 
     max_attempts: int
-    hard_failure_limit: int
-    claim_seconds: int = 300
+    max_hard_failures: int
+    claim_seconds: int
 
 
 def enqueue_mail(
@@ -71,10 +75,14 @@ def _claimable(now: datetime):
     )
 
 
+def _held_by(owner: str):
+    return (col(OutboxMessage.state) == "sending") & (col(OutboxMessage.claim_owner) == owner)
+
+
 def claim_due_messages(
-    session: Session, *, now: datetime, limit: int, claim_seconds: int
+    session: Session, *, now: datetime, limit: int, claim_seconds: int, owner: str
 ) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages (and expired claims) for this sender; do not commit."""
+    """Claim up to ``limit`` due messages (and expired claims) for ``owner``; do not commit."""
     candidates = session.exec(
         select(OutboxMessage.id)
         .where(_claimable(now))
@@ -88,7 +96,7 @@ def claim_due_messages(
         result = session.execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == message_id, _claimable(now))
-            .values(state="sending", claimed_until=until)
+            .values(state="sending", claimed_until=until, claim_owner=owner)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount == 1:
@@ -97,58 +105,132 @@ def claim_due_messages(
     return [session.get(OutboxMessage, message_id) for message_id in claimed]
 
 
-def mark_sent(session: Session, message: OutboxMessage, *, now: datetime) -> None:
-    """Record that the SMTP server accepted the message."""
-    message.state = "sent"
-    message.sent_at = now
-    message.attempts += 1
-    message.claimed_until = None
-    message.last_error = None
-    session.add(message)
+def live_claim_owners(session: Session, *, now: datetime) -> set[str]:
+    """Return the owners of claims that have not expired yet."""
+    rows = session.exec(
+        select(OutboxMessage.claim_owner)
+        .where(col(OutboxMessage.state) == "sending", col(OutboxMessage.claimed_until) >= now)
+        .distinct()
+    )
+    return {owner for owner in rows.all() if owner}
+
+
+def expire_claims_of(session: Session, owners: set[str], *, now: datetime) -> None:
+    """End the claims of senders known to be dead, so they are claimable at once."""
+    if not owners:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.state) == "sending", col(OutboxMessage.claim_owner).in_(owners))
+        .values(claimed_until=now - timedelta(seconds=1))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def renew_claims(
+    session: Session, ids: list[int], *, owner: str, now: datetime, claim_seconds: int
+) -> set[int]:
+    """Extend ``owner``'s claims on these messages; return the ids it still holds."""
+    if not ids:
+        return set()
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), _held_by(owner))
+        .values(claimed_until=now + timedelta(seconds=claim_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    held = session.exec(
+        select(OutboxMessage.id).where(col(OutboxMessage.id).in_(ids), _held_by(owner))
+    )
+    return set(held.all())
+
+
+def mark_sent(session: Session, message_id: int, *, owner: str, now: datetime) -> bool:
+    """Record that the SMTP server accepted the message; False if ``owner`` lost the claim."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, _held_by(owner))
+        .values(
+            state="sent",
+            sent_at=now,
+            attempts=OutboxMessage.attempts + 1,
+            claimed_until=None,
+            claim_owner=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    subscriber_id = session.exec(
+        select(OutboxMessage.subscriber_id).where(OutboxMessage.id == message_id)
+    ).one()
+    if subscriber_id is not None:
+        count_delivery(session, subscriber_id)
+    return True
 
 
 def mark_failed_attempt(
     session: Session,
-    message: OutboxMessage,
+    message_id: int,
     *,
+    owner: str,
     error: str,
     permanent: bool,
+    recipient_fault: bool,
     now: datetime,
     retry: RetryPolicy,
-) -> None:
-    """Record a failed attempt: retry later with backoff, or fail for good."""
-    message.attempts += 1
-    message.last_error = error[:2000]
-    message.claimed_until = None
-    if permanent or message.attempts >= retry.max_attempts:
-        message.state = "failed"
-        if permanent and message.subscriber_id is not None:
-            _count_hard_failure(session, message.subscriber_id, now=now, retry=retry)
+) -> str | None:
+    """Record a failed attempt: retry later with backoff, or fail for good.
+
+    Return the message's new state, or None if ``owner`` no longer holds its claim. Only a
+    refusal of the recipient (``recipient_fault``) counts against the address.
+    """
+    message = session.get(OutboxMessage, message_id)
+    if message is None or message.state != "sending" or message.claim_owner != owner:
+        return None
+    attempts = message.attempts + 1
+    values = {
+        "attempts": attempts,
+        "last_error": error[:2000],
+        "claimed_until": None,
+        "claim_owner": None,
+    }
+    if permanent or recipient_fault or attempts >= retry.max_attempts:
+        values["state"] = "failed"
     else:
-        message.state = "pending"
-        delay = min(BACKOFF_FIRST * 2 ** (message.attempts - 1), BACKOFF_MAX)
-        message.next_attempt_at = now + delay
-    session.add(message)
+        values["state"] = "pending"
+        values["next_attempt_at"] = now + backoff(attempts)
+    result = session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == message_id, _held_by(owner))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    if recipient_fault and message.subscriber_id is not None:
+        count_hard_failure(
+            session, message.subscriber_id, error=error, now=now, limit=retry.max_hard_failures
+        )
+    return values["state"]
 
 
-def release_claim(session: Session, message: OutboxMessage, *, now: datetime) -> None:
-    """Give a claimed message back untried, due at once."""
-    message.state = "pending"
-    message.claimed_until = None
-    message.next_attempt_at = now
-    session.add(message)
+def backoff(attempts: int) -> timedelta:
+    """Return how long to wait after the ``attempts``-th failed attempt."""
+    return min(BACKOFF_FIRST * 2 ** (attempts - 1), BACKOFF_MAX)
 
 
-def _count_hard_failure(
-    session: Session, subscriber_id: int, *, now: datetime, retry: RetryPolicy
-) -> None:
-    subscriber = session.get(Subscriber, subscriber_id)
-    if subscriber is None:
+def release_claims(session: Session, ids: list[int], *, owner: str, now: datetime) -> None:
+    """Give ``owner``'s claimed messages back untried, due at once."""
+    if not ids:
         return
-    subscriber.hard_failures += 1
-    if subscriber.hard_failures >= retry.hard_failure_limit and subscriber.suppressed_at is None:
-        subscriber.suppressed_at = now
-    session.add(subscriber)
+    session.execute(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids), _held_by(owner))
+        .values(state="pending", claimed_until=None, claim_owner=None, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def outbox_page(
@@ -163,8 +245,6 @@ def outbox_page(
 
 def outbox_counts(session: Session) -> dict[str, int]:
     """Return how many messages are in each state."""
-    from sqlalchemy import func
-
     rows = session.exec(
         select(OutboxMessage.state, func.count()).group_by(col(OutboxMessage.state))
     )

@@ -1,7 +1,18 @@
-"""Send what the outbox holds: claim a batch, one SMTP connection, mark each message."""
+"""Send what the outbox holds: claim a batch, one SMTP connection, mark each message at once.
 
+Each message is marked sent in its own commit right after the server accepted it, so a sender
+killed at any point sends again at most the one message that was in flight (with the same
+Message-ID). Its claims are taken over when they expire, or at once by a sender on the same
+host that sees its process is gone. Claims are renewed while the batch goes on; a sender
+that finds a claim taken over stops at once and leaves the rest to the new holder.
+"""
+
+import os
+import socket
+import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -11,16 +22,19 @@ from tracker.mail.compose import HeaderInjectionError, build_email
 from tracker.mail.outbox import (
     RetryPolicy,
     claim_due_messages,
+    expire_claims_of,
+    live_claim_owners,
     mark_failed_attempt,
     mark_sent,
-    release_claim,
+    release_claims,
+    renew_claims,
 )
 from tracker.mail.smtp import SendError, SmtpConnection, SmtpSettings
-from tracker.models import OutboxMessage, Subscriber
+from tracker.models import Subscriber
 
-# Marks are committed in small groups: a crash loses at most this many marks, and those
-# messages are sent again later with the same Message-ID (at-least-once, never silently lost).
-MARK_GROUP = 20
+_HOST = socket.gethostname()[:16]
+# Kinds that go even to a suppressed address: the owner asked for them on the form just now.
+UNSUPPRESSED_KINDS = {"confirm"}
 
 
 @dataclass
@@ -28,6 +42,9 @@ class SendCounts:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    # Why the transport refused or failed (connection, AUTH, MAIL FROM, 4xx): the run fails.
+    transport_errors: list[str] = field(default_factory=list)
+    claims_lost: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed}
@@ -42,60 +59,132 @@ class _Claimed:
     suppressed: bool
 
 
-def _claim(engine: Engine, now: datetime, batch_size: int, retry: RetryPolicy) -> list[_Claimed]:
-    with unit_of_work(engine) as session:
-        begin_write(session)
-        messages = claim_due_messages(
-            session, now=now, limit=batch_size, claim_seconds=retry.claim_seconds
+class TransportFailed(Exception):
+    """The SMTP transport refused or failed: the messages wait for a retry; nobody is at fault."""
+
+    def __init__(self, counts: SendCounts) -> None:
+        self.counts = counts
+        reasons = list(dict.fromkeys(counts.transport_errors))
+        super().__init__(
+            f"SMTP transport failed ({', '.join(f'{k} {v}' for k, v in counts.as_dict().items())}"
+            f"): {'; '.join(reasons[:3])}"
         )
-        claimed = []
-        for message in messages:
-            subscriber = (
-                session.get(Subscriber, message.subscriber_id) if message.subscriber_id else None
+
+
+class ClaimLost(Exception):
+    """Another sender holds a message this sender had claimed: stop."""
+
+
+class _Sender:
+    def __init__(
+        self, engine: Engine, retry: RetryPolicy, clock: Callable[[], datetime], counts: SendCounts
+    ) -> None:
+        self.engine = engine
+        self.retry = retry
+        self.clock = clock
+        self.counts = counts
+        self.owner = owner_token()
+        self.renewed = time.monotonic()
+
+    def claim(self, batch_size: int) -> list[_Claimed]:
+        with unit_of_work(self.engine) as session:
+            begin_write(session)
+            # A sender killed on this machine holds claims until they expire: end them now.
+            dead = {o for o in live_claim_owners(session, now=self.clock()) if died_here(o)}
+            expire_claims_of(session, dead, now=self.clock())
+            messages = claim_due_messages(
+                session,
+                now=self.clock(),
+                limit=batch_size,
+                claim_seconds=self.retry.claim_seconds,
+                owner=self.owner,
             )
-            claimed.append(
-                _Claimed(
-                    id=message.id,
-                    headers=dict(message.headers),
-                    text_body=message.text_body,
-                    html_body=message.html_body,
-                    suppressed=bool(subscriber and subscriber.suppressed_at),
-                )
+            self.renewed = time.monotonic()
+            return [_claimed(session, message) for message in messages]
+
+    def keep_claims(self, remaining: list[_Claimed]) -> None:
+        """Renew the claims after a third of their time; raise ClaimLost if one was taken."""
+        if time.monotonic() - self.renewed < self.retry.claim_seconds / 3:
+            return
+        ids = [c.id for c in remaining]
+        with unit_of_work(self.engine) as session:
+            begin_write(session)
+            held = renew_claims(
+                session,
+                ids,
+                owner=self.owner,
+                now=self.clock(),
+                claim_seconds=self.retry.claim_seconds,
             )
-        return claimed
+        self.renewed = time.monotonic()
+        if held != set(ids):
+            raise ClaimLost(f"{len(set(ids) - held)} claimed message(s) taken over")
 
+    def sent(self, message_id: int) -> None:
+        with unit_of_work(self.engine) as session:
+            begin_write(session)
+            if not mark_sent(session, message_id, owner=self.owner, now=self.clock()):
+                raise ClaimLost(f"message {message_id} was taken over while it was sent")
+        self.counts.sent += 1
 
-def _record(
-    engine: Engine,
-    outcomes: list[tuple[int, str | None, bool]],
-    now: datetime,
-    retry: RetryPolicy,
-    counts: SendCounts,
-) -> None:
-    """Write the outcomes (id, error or None, permanent) of sent or failed messages."""
-    if not outcomes:
-        return
-    with unit_of_work(engine) as session:
-        for message_id, error, permanent in outcomes:
-            message = session.get(OutboxMessage, message_id)
-            if error is None:
-                mark_sent(session, message, now=now)
-                counts.sent += 1
-                continue
-            mark_failed_attempt(
-                session, message, error=error, permanent=permanent, now=now, retry=retry
+    def failed(
+        self, message_id: int, error: str, *, permanent: bool = False, recipient_fault=False
+    ) -> None:
+        with unit_of_work(self.engine) as session:
+            begin_write(session)
+            state = mark_failed_attempt(
+                session,
+                message_id,
+                owner=self.owner,
+                error=error,
+                permanent=permanent,
+                recipient_fault=recipient_fault,
+                now=self.clock(),
+                retry=self.retry,
             )
-            if message.state == "failed":
-                counts.failed += 1
-            else:
-                counts.retrying += 1
-    outcomes.clear()
+        if state is None:
+            raise ClaimLost(f"message {message_id} was taken over while it was sent")
+        if state == "failed":
+            self.counts.failed += 1
+        else:
+            self.counts.retrying += 1
+
+    def release(self, remaining: list[_Claimed]) -> None:
+        with unit_of_work(self.engine) as session:
+            release_claims(session, [c.id for c in remaining], owner=self.owner, now=self.clock())
 
 
-def _release(engine: Engine, ids: list[int], now: datetime) -> None:
-    with unit_of_work(engine) as session:
-        for message_id in ids:
-            release_claim(session, session.get(OutboxMessage, message_id), now=now)
+def owner_token() -> str:
+    """Return a new claim owner: this host and process (to tell a dead sender), and a nonce."""
+    return f"{_HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def died_here(owner: str) -> bool:
+    """Return whether a claim owner is a sender process of this host that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != _HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # another user's live process
+    return False
+
+
+def _claimed(session, message) -> _Claimed:
+    subscriber = session.get(Subscriber, message.subscriber_id) if message.subscriber_id else None
+    return _Claimed(
+        id=message.id,
+        headers=dict(message.headers),
+        text_body=message.text_body,
+        html_body=message.html_body,
+        suppressed=bool(
+            subscriber and subscriber.suppressed_at and message.kind not in UNSUPPRESSED_KINDS
+        ),
+    )
 
 
 def send_due_mail(
@@ -107,41 +196,56 @@ def send_due_mail(
     batch_size: int = 200,
     on_progress: Callable[[int], None] | None = None,
 ) -> SendCounts:
-    """Send every due message, batch by batch, until none is due or the server is down."""
+    """Send every due message, batch by batch, until none is due or the transport fails."""
     counts = SendCounts()
+    sender = _Sender(engine, retry, clock, counts)
     while True:
-        batch = _claim(engine, clock(), batch_size, retry)
+        batch = sender.claim(batch_size)
         if not batch:
             return counts
-        outcomes: list[tuple[int, str | None, bool]] = []
         try:
-            with SmtpConnection(smtp) as connection:
-                for index, claimed in enumerate(batch):
-                    if claimed.suppressed:
-                        outcomes.append((claimed.id, "address suppressed after hard bounces", True))
-                    else:
-                        try:
-                            connection.send(
-                                build_email(claimed.headers, claimed.text_body, claimed.html_body)
-                            )
-                            outcomes.append((claimed.id, None, False))
-                        except HeaderInjectionError as error:
-                            outcomes.append((claimed.id, str(error), True))
-                        except SendError as error:
-                            outcomes.append((claimed.id, str(error), error.permanent))
-                            if error.connection_lost:
-                                _record(engine, outcomes, clock(), retry, counts)
-                                _release(engine, [c.id for c in batch[index + 1 :]], clock())
-                                return counts
-                    if on_progress:
-                        on_progress(1)
-                    if len(outcomes) >= MARK_GROUP:
-                        _record(engine, outcomes, clock(), retry, counts)
-        except SendError as error:
-            # The connection could not be opened: every claimed message waits for a retry.
-            outcomes = [(c.id, str(error), False) for c in batch]
-            _record(engine, outcomes, clock(), retry, counts)
+            finished = _send_batch(sender, smtp, batch, on_progress)
+        except ClaimLost:
+            counts.claims_lost += 1
             return counts
-        _record(engine, outcomes, clock(), retry, counts)
-        if len(batch) < batch_size:
+        if not finished or len(batch) < batch_size:
             return counts
+
+
+def _send_batch(sender: _Sender, smtp: SmtpSettings, batch, on_progress) -> bool:
+    """Send one claimed batch; return False if the transport failed and sending must stop."""
+    try:
+        connection = SmtpConnection(smtp).__enter__()
+    except SendError as error:
+        # No connection: every claimed message waits for a retry; nobody is at fault.
+        sender.counts.transport_errors.append(str(error))
+        for claimed in batch:
+            sender.failed(claimed.id, str(error))
+        return False
+    try:
+        for index, claimed in enumerate(batch):
+            sender.keep_claims(batch[index:])
+            if claimed.suppressed:
+                sender.failed(claimed.id, "address suppressed after hard bounces", permanent=True)
+                continue
+            try:
+                connection.send(build_email(claimed.headers, claimed.text_body, claimed.html_body))
+            except HeaderInjectionError as error:
+                sender.failed(claimed.id, str(error), permanent=True)
+            except SendError as error:
+                if not error.recipient_fault:
+                    sender.counts.transport_errors.append(str(error))
+                sender.failed(claimed.id, str(error), recipient_fault=error.recipient_fault)
+                if error.stop_batch:
+                    sender.release(batch[index + 1 :])
+                    return False
+            else:
+                sender.sent(claimed.id)
+            if on_progress:
+                on_progress(1)
+    except ClaimLost:
+        sender.release(batch)
+        raise
+    finally:
+        connection.__exit__(None, None, None)
+    return True

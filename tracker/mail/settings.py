@@ -21,5 +21,6 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     """Return how failed sends are retried and when an address is suppressed."""
     return RetryPolicy(
         max_attempts=settings.mail_max_attempts,
-        hard_failure_limit=settings.mail_hard_failure_limit,
+        max_hard_failures=settings.mail_max_hard_failures,
+        claim_seconds=settings.mail_claim_seconds,
     )

@@ -1,22 +1,44 @@
-"""One SMTP connection per batch; each failure classed as temporary or permanent."""
+"""One SMTP connection per batch, step by step, so each answer is classed by where it came.
 
+Whose fault a refusal is decides what happens next (pitfalls, "Mail standards"):
+
+- connecting, the greeting, EHLO, STARTTLS, AUTH, a refusal at MAIL FROM, a refusal at DATA
+  and any 4xx anywhere are the transport's fault: retry later, suppress nobody;
+- only a 5xx to RCPT TO is about that one address (``recipient_fault``), unless its text says
+  the relay refuses to relay for us (then it is the transport's, as at MAIL FROM).
+"""
+
+import re
 import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import parseaddr
 from types import TracebackType
 
 TLS_MODES = ("none", "starttls", "ssl")
 
 
 class SendError(Exception):
-    """A message was not accepted; ``permanent`` says whether retrying can help."""
+    """A message was not accepted; says at which step, and whose fault it is."""
 
-    def __init__(self, message: str, *, permanent: bool, connection_lost: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        stage: str,
+        code: int | None = None,
+        recipient_fault: bool = False,
+        stop_batch: bool = False,
+    ) -> None:
         super().__init__(message)
-        self.permanent = permanent
-        self.connection_lost = connection_lost
+        self.stage = stage
+        self.code = code
+        # Only a 5xx to RCPT TO: the address is refused, retrying cannot help.
+        self.recipient_fault = recipient_fault
+        # The connection is gone or every message would meet the same refusal.
+        self.stop_batch = stop_batch
 
 
 @dataclass(frozen=True)
@@ -38,49 +60,92 @@ class SmtpConnection:
 
     def __enter__(self) -> "SmtpConnection":
         s = self.settings
+        stage = "connect"
         try:
             if s.tls == "ssl":
-                context = ssl.create_default_context()
                 self._smtp = smtplib.SMTP_SSL(
-                    s.host, s.port, timeout=s.timeout_seconds, context=context
+                    timeout=s.timeout_seconds, context=ssl.create_default_context()
                 )
             else:
-                self._smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
-                if s.tls == "starttls":
-                    self._smtp.starttls(context=ssl.create_default_context())
+                self._smtp = smtplib.SMTP(timeout=s.timeout_seconds)
+            self._smtp.connect(s.host, s.port)
+            stage = "EHLO"
+            self._smtp.ehlo_or_helo_if_needed()
+            if s.tls == "starttls":
+                stage = "STARTTLS"
+                self._smtp.starttls(context=ssl.create_default_context())
             if s.username:
+                stage = "AUTH"
                 self._smtp.login(s.username, s.password or "")
         except (OSError, smtplib.SMTPException) as error:
             self._close()
             raise SendError(
-                f"cannot connect to SMTP {s.host}:{s.port}: {_describe(error)}",
-                permanent=False,
-                connection_lost=True,
+                f"SMTP {s.host}:{s.port} at {stage}: {_describe(error)}",
+                stage=stage,
+                code=getattr(error, "smtp_code", None),
+                stop_batch=True,
             ) from error
         return self
 
     def send(self, message: EmailMessage) -> None:
-        """Send one message; raise SendError saying whether to retry."""
+        """Send one message to its one recipient; raise SendError saying whose fault it is."""
         assert self._smtp is not None, "use SmtpConnection as a context manager"
+        sender = parseaddr(message["From"])[1]
+        recipient = parseaddr(message["To"])[1]
+        data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        stage = "MAIL FROM"
         try:
-            refused = self._smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            code, text = next(iter(error.recipients.values()))
-            raise SendError(
-                f"recipient refused: {code} {_text(text)}", permanent=code >= 500
-            ) from error
-        except smtplib.SMTPResponseException as error:
-            raise SendError(
-                f"SMTP error {error.smtp_code} {_text(error.smtp_error)}",
-                permanent=error.smtp_code >= 500,
-            ) from error
+            code, text = self._smtp.mail(sender)
+            if code != 250:
+                # The relay refuses the sender: every message of the batch would be refused.
+                raise self._refused(stage, code, text, stop_batch=True)
+            stage = "RCPT TO"
+            code, text = self._smtp.rcpt(recipient)
+            if code not in (250, 251):
+                relay = _relay_refuses(code, text)
+                raise self._refused(
+                    stage, code, text, recipient_fault=code >= 500 and not relay, stop_batch=relay
+                )
+            stage = "DATA"
+            code, text = self._smtp.data(data)
+            if code != 250:
+                raise self._refused(stage, code, text)
+        except smtplib.SMTPDataError as error:
+            raise self._refused(stage, error.smtp_code, error.smtp_error) from error
+        except SendError:
+            raise
         except (OSError, smtplib.SMTPException) as error:
+            # Lost while the message was in flight: it may have been accepted; sent again later.
             raise SendError(
-                f"connection lost: {_describe(error)}", permanent=False, connection_lost=True
+                f"connection lost at {stage}: {_describe(error)}", stage=stage, stop_batch=True
             ) from error
-        if refused:
-            code, text = next(iter(refused.values()))
-            raise SendError(f"recipient refused: {code} {_text(text)}", permanent=code >= 500)
+
+    def _refused(
+        self,
+        stage: str,
+        code: int,
+        text: bytes | str,
+        *,
+        recipient_fault: bool = False,
+        stop_batch: bool = False,
+    ) -> SendError:
+        # 421: the server is closing the connection; nothing more can go through it.
+        stop_batch = stop_batch or code == 421
+        if not stop_batch:
+            self._reset()
+        return SendError(
+            f"refused at {stage}: {code} {_text(text)}",
+            stage=stage,
+            code=code,
+            recipient_fault=recipient_fault,
+            stop_batch=stop_batch,
+        )
+
+    def _reset(self) -> None:
+        try:
+            self._smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            pass  # the next command finds the connection gone and says so
 
     def __exit__(
         self,
@@ -100,6 +165,18 @@ class SmtpConnection:
         self._smtp = None
 
 
+_RELAY_REFUSAL = re.compile(r"relay|authenticat|auth(entication)? required", re.IGNORECASE)
+
+
+def _relay_refuses(code: int, text: bytes | str) -> bool:
+    """Return whether a refusal at RCPT TO is the relay refusing us, not the address.
+
+    "554 5.7.1 Relay access denied" and "530 Authentication required" come at RCPT TO from
+    relays that want a login: every recipient would be refused, and none is at fault.
+    """
+    return code == 530 or bool(_RELAY_REFUSAL.search(_text(text)))
+
+
 def _text(raw: bytes | str) -> str:
     return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
 
@@ -109,4 +186,6 @@ def _describe(error: BaseException) -> str:
         return "timed out"
     if isinstance(error, ConnectionRefusedError):
         return "connection refused"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
     return f"{error.__class__.__name__}: {error}"

@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from tracker.mail.tokens import TokenError, read_token, token_matches
+from tracker.mail.suppression import lift_suppression
+from tracker.mail.tokens import (
+    TokenError,
+    compact_token_id,
+    compact_token_matches,
+    read_token,
+    token_matches,
+)
 from tracker.models import (
     Event,
     Item,
@@ -47,6 +54,12 @@ def validate_preferences(session: Session, wanted: Preferences) -> Preferences:
     """Return the preferences checked against what exists, or raise SubscriptionError."""
     if wanted.frequency not in FREQUENCIES:
         raise SubscriptionError("Choose how often you want to hear from us.")
+    if wanted.everything and (wanted.items or wanted.treaties):
+        # Never resolved silently: the person meant one of the two, we cannot tell which.
+        raise SubscriptionError(
+            "You chose “every change” and also ticked paragraphs or treaties. Choose either "
+            "every change, or “only the paragraphs and treaties I choose” with your ticks."
+        )
     if wanted.everything:
         return Preferences(wanted.frequency, True)
     known_items = set(session.exec(select(Item.number)))
@@ -103,7 +116,8 @@ def start_subscription(
     subscriber = find_subscriber(session, email)
     if subscriber is not None and subscriber.confirmed_at is not None:
         # A stranger must not be able to change a confirmed subscription by knowing the address.
-        return subscriber, True
+        # A suppressed one gets a new confirmation: confirming it lifts the suppression.
+        return subscriber, subscriber.suppressed_at is None
     if subscriber is None:
         subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
         session.add(subscriber)
@@ -141,10 +155,13 @@ def preferences_of(session: Session, subscriber: Subscriber) -> Preferences:
 
 
 def confirm_subscriber(session: Session, subscriber: Subscriber, *, now: datetime) -> None:
-    """Confirm the address; mail starts with changes after this moment."""
-    if subscriber.confirmed_at is not None:
+    """Confirm the address (again, if it was suppressed); mail starts with changes after now."""
+    if subscriber.confirmed_at is not None and subscriber.suppressed_at is None:
         return
-    subscriber.confirmed_at = now
+    if subscriber.suppressed_at is not None:
+        # The owner just read our mail at this address: it is deliverable again.
+        lift_suppression(session, subscriber)
+    subscriber.confirmed_at = subscriber.confirmed_at or now
     subscriber.last_event_id = session.exec(select(func.max(Event.id))).one() or 0
     session.add(subscriber)
 
@@ -185,6 +202,9 @@ def subscriber_from_token(
     max_age_seconds: int | None = None,
 ) -> Subscriber:
     """Return the subscriber a link's token names, or raise TokenError."""
+    compact_id = compact_token_id(token)
+    if compact_id is not None:
+        return _compact_subscriber(session, secret_key, token, compact_id, purpose=purpose)
     subscriber_id, fingerprint = read_token(
         secret_key, token, purpose=purpose, max_age_seconds=max_age_seconds
     )
@@ -194,6 +214,20 @@ def subscriber_from_token(
     # The fingerprint stops a token from acting on a later subscriber that reuses the id.
     if not token_matches(fingerprint, subscriber.email):
         raise TokenError("This link is not valid for this subscription.")
+    return subscriber
+
+
+def _compact_subscriber(
+    session: Session, secret_key: str, token: str, subscriber_id: int, *, purpose: str
+) -> Subscriber:
+    subscriber = session.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        # Whether the id once existed cannot be told from a compact token: say what is true.
+        raise SubscriptionGone("This subscription no longer exists.")
+    if not compact_token_matches(
+        secret_key, token, purpose=purpose, subscriber_id=subscriber_id, email=subscriber.email
+    ):
+        raise TokenError("This link is not valid.")
     return subscriber
 
 
@@ -213,5 +247,6 @@ def stored_data(session: Session, subscriber: Subscriber) -> dict[str, object]:
         "treaties": wanted.treaties,
         "emails_stored": len(messages),
         "last_event_mailed": subscriber.last_event_id,
-        "hard_bounces": subscriber.hard_failures,
+        "hard_bounces_in_a_row": subscriber.hard_failures,
+        "suppressed_at": subscriber.suppressed_at,
     }

@@ -1,6 +1,5 @@
 """Subscribers, their choices, the outbox and the subscribe form's counter."""
 
-
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +19,10 @@ class Subscriber(SQLModel, table=True):
     # The subscriber's position in the event log: the last event id mailed (or skipped).
     last_event_id: int = 0
     last_digest_period: str | None = Field(default=None, max_length=40)
+    # Permanent refusals of the address in a row; a delivery sets it back to 0.
     hard_failures: int = 0
     suppressed_at: datetime | None = None
+    suppressed_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SubscriptionTopic(SQLModel, table=True):
@@ -55,6 +56,8 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime
     claimed_until: datetime | None = None
+    # Which sender holds the claim: only that sender may mark the message.
+    claim_owner: str | None = Field(default=None, max_length=40)
     created_at: datetime
     sent_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

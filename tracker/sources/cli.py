@@ -3,11 +3,11 @@
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlmodel import select
 
 from tracker import clock
 from tracker.db import begin_write, unit_of_work
-from tracker.models import Item, SourceStatus
+from tracker.documents.matching import watched_text_items
+from tracker.models import SourceStatus
 from tracker.sources.catalogue import (
     KINDS,
     SourceSettings,
@@ -21,7 +21,7 @@ from tracker.sources.catalogue import (
 
 def known_item_numbers(session) -> set[str]:
     """Return every paragraph number, for validating a source's paragraphs."""
-    return set(session.exec(select(Item.number)))
+    return {item.number for item in session.exec(watched_text_items())}
 
 
 @click.group("sources")

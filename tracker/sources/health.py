@@ -1,12 +1,13 @@
 """How each source's checks went: one row per source, and the failing/recovered events.
 
-The one writer of a source's health and validators: ``record_check_success`` and
-``record_check_failure``.
+The one writer of a source's health and validators: ``record_check_success`` (and its bulk
+form ``record_unchanged_successes``) and ``record_check_failure``.
 """
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.events import append_event
@@ -52,6 +53,30 @@ def record_check_success(
     session.flush()
 
 
+def record_unchanged_successes(
+    session: Session, validators: Mapping[str, dict], *, now: datetime, actor: str
+) -> None:
+    """Record many successful checks whose validators did not change, in one UPDATE.
+
+    Sources that are failing (a recovery to announce), unknown, or whose validators changed
+    go through ``record_check_success`` one by one.
+    """
+    rows = session.exec(select(SourceStatus).where(col(SourceStatus.name).in_(list(validators))))
+    healthy = []
+    for status in rows:
+        if not status.failing and (status.validators or {}) == validators[status.name]:
+            healthy.append(status.name)
+    for name in set(validators) - set(healthy):
+        record_check_success(session, name, now=now, actor=actor, validators=validators[name])
+    if healthy:
+        session.execute(
+            update(SourceStatus)
+            .where(col(SourceStatus.name).in_(healthy))
+            .values(consecutive_failures=0, last_checked_at=now, last_success_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def record_check_failure(
     session: Session,
     name: str,
@@ -82,8 +107,7 @@ def record_check_failure(
     if reached or (status.failing and newly_persistent):
         status.failing = True
         summary = (
-            f"{SOURCE_LABELS.get(name, name)} failed {status.consecutive_failures}"
-            f" checks in a row"
+            f"{SOURCE_LABELS.get(name, name)} failed {status.consecutive_failures} checks in a row"
         )
         if persistent:
             summary += "; keeps failing: " + ", ".join(

@@ -17,13 +17,15 @@ class SelectorError(ValueError):
 
 
 def _text(node) -> str:
-    return " ".join((node.text(separator=" ") if node is not None else "").split())
+    # PostgreSQL text cannot hold NUL, and a page's NUL bytes are never words.
+    text = node.text(separator=" ") if node is not None else ""
+    return " ".join(text.replace("\x00", " ").split())
 
 
 def html_to_text(html: str) -> str:
     """Return the visible text of an HTML fragment, whitespace collapsed."""
     if "<" not in html:
-        return " ".join(html.split())
+        return " ".join(html.replace("\x00", " ").split())
     tree = HTMLParser(html)
     for node in tree.css("script, style, noscript, template"):
         node.decompose()

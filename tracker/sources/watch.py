@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from tracker.documents.inbox import (
     last_snapshot,
+    last_snapshot_hashes,
     record_entries,
     record_page_change,
     store_snapshot,
@@ -27,7 +28,11 @@ from tracker.sources import feeds, pages
 from tracker.sources.catalogue import health_name
 from tracker.sources.entries import Entry
 from tracker.sources.fetching import SafeFetcher
-from tracker.sources.health import record_check_failure, record_check_success
+from tracker.sources.health import (
+    record_check_failure,
+    record_check_success,
+    record_unchanged_successes,
+)
 from tracker.sources.treaty_office.errors import SourceError
 from tracker.sources.treaty_office.http import FetchResult
 
@@ -73,22 +78,26 @@ def due_plans(
             col(WatchedSource.next_check_at).is_(None), col(WatchedSource.next_check_at) <= now
         )
         query = query.where(col(WatchedSource.paused).is_(False), due)
-    plans = []
-    for source in session.exec(query.order_by(col(WatchedSource.id))):
-        status = session.get(SourceStatus, health_name(source))
-        snapshot = last_snapshot(session, source.id)
-        plans.append(
-            CheckPlan(
-                source_id=source.id,
-                slug=source.slug,
-                kind=source.kind,
-                url=source.url,
-                selector=source.selector,
-                validators=dict((status.validators or {}) if status else {}),
-                last_sha256=snapshot.sha256 if snapshot else None,
-            )
+    sources = list(session.exec(query.order_by(col(WatchedSource.id))))
+    # Three queries for any number of sources: a run over hundreds stays cheap.
+    names = [health_name(source) for source in sources]
+    statuses = {
+        s.name: s
+        for s in session.exec(select(SourceStatus).where(col(SourceStatus.name).in_(names)))
+    }
+    hashes = last_snapshot_hashes(session, [source.id for source in sources])
+    return [
+        CheckPlan(
+            source_id=source.id,
+            slug=source.slug,
+            kind=source.kind,
+            url=source.url,
+            selector=source.selector,
+            validators=dict(getattr(statuses.get(health_name(source)), "validators", None) or {}),
+            last_sha256=hashes.get(source.id),
         )
-    return plans
+        for source in sources
+    ]
 
 
 def check_one(fetcher: SafeFetcher, plan: CheckPlan) -> CheckOutcome:
@@ -129,6 +138,28 @@ def fetch_all(fetcher: SafeFetcher, plans: list[CheckPlan]) -> list[CheckOutcome
         return [check(plan) for plan in plans]
     with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
         return list(pool.map(check, plans))
+
+
+def record_unchanged(session: Session, outcomes: list[CheckOutcome], *, now: datetime) -> None:
+    """Record many unchanged checks at once: health rows and next checks, a few statements."""
+    ids = [outcome.plan.source_id for outcome in outcomes]
+    sources = session.exec(select(WatchedSource).where(col(WatchedSource.id).in_(ids))).all()
+    by_id = {source.id: source for source in sources}
+    validators = {
+        health_name(by_id[o.plan.source_id]): o.plan.validators
+        for o in outcomes
+        if o.plan.source_id in by_id
+    }
+    record_unchanged_successes(session, validators, now=now, actor=ACTOR)
+    for interval in {source.interval_minutes for source in sources}:
+        session.execute(
+            update(WatchedSource)
+            .where(
+                col(WatchedSource.id).in_([s.id for s in sources if s.interval_minutes == interval])
+            )
+            .values(next_check_at=now + timedelta(minutes=interval))
+            .execution_options(synchronize_session=False)
+        )
 
 
 def record_outcome(

@@ -1,11 +1,22 @@
 """The admin page: users who may change statuses."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlmodel import col, select
 
 from tracker.db import get_session
 from tracker.mail.outbox import outbox_counts, outbox_page
-from tracker.models import User
+from tracker.mail.suppression import lift_suppression, suppressed_subscribers
+from tracker.models import Subscriber, User
 from tracker.users import UserError, create_user, set_active
 from tracker.web.forms import AddUserForm, ConfirmForm
 from tracker.web.security import login_required
@@ -83,4 +94,23 @@ def outbox():
         state=state,
         page=page,
         per_page=OUTBOX_PER_PAGE,
+        suppressed=suppressed_subscribers(db),
+        max_hard_failures=current_app.extensions["tracker_settings"].mail_max_hard_failures,
+        confirm=ConfirmForm(),
     )
+
+
+@bp.post("/outbox/suppressed/<int:subscriber_id>/lift")
+@login_required(role="admin")
+def lift(subscriber_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    subscriber = db.get(Subscriber, subscriber_id)
+    if subscriber is None:
+        abort(404)
+    if subscriber.suppressed_at is not None:
+        lift_suppression(db, subscriber)
+        db.commit()
+        flash(f"{subscriber.email} is mailed again, starting with the next change.")
+    return redirect(url_for("admin.outbox"))

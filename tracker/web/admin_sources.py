@@ -2,14 +2,12 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from sqlmodel import select
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.models import Item
 from tracker.sources.catalogue import (
     KINDS,
     MIN_INTERVAL_MINUTES,
@@ -21,6 +19,7 @@ from tracker.sources.catalogue import (
     set_paused,
     sources_with_health,
 )
+from tracker.sources.cli import known_item_numbers
 from tracker.web.forms import ConfirmForm
 from tracker.web.security import login_required
 
@@ -67,10 +66,6 @@ class SourceForm(FlaskForm):
         )  # fmt: skip
 
 
-def _known_items(session) -> set[str]:
-    return set(session.exec(select(Item.number)))
-
-
 def _render_list(form: SourceForm, *, status: int = 200, error: str | None = None):
     rows = sources_with_health(get_session())
     page = render_template(
@@ -95,7 +90,7 @@ def add_source():
     begin_write(session)
     try:
         source = save_source(
-            session, form.settings(), known_items=_known_items(session), now=clock.now()
+            session, form.settings(), known_items=known_item_numbers(session), now=clock.now()
         )
     except SourceSettingsError as invalid:
         session.rollback()
@@ -121,7 +116,7 @@ def edit_source(slug: str):
     if form.validate():
         begin_write(session)
         try:
-            save_source(session, form.settings(), known_items=_known_items(session),
+            save_source(session, form.settings(), known_items=known_item_numbers(session),
                         now=clock.now(), source=source)  # fmt: skip
         except SourceSettingsError as invalid:
             session.rollback()

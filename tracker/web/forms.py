@@ -94,8 +94,10 @@ class PreferencesForm(FlaskForm):
             SelectChoice("everything", "Every change"),
             SelectChoice("chosen", "Only the paragraphs and treaties I choose below"),
         ],
-        default="everything",
-        validators=[InputRequired(message="Choose what to follow.")],
+        # No default: "every change" or "chosen ones" is an explicit choice (issue 10).
+        validators=[
+            InputRequired(message="Choose every change, or the paragraphs and treaties below.")
+        ],
     )
     items = CheckboxesField("Paragraphs", validate_choice=True)
     treaties = CheckboxesField("Treaties and bodies", validate_choice=True)

@@ -21,7 +21,13 @@ from tracker.mail.subscriptions import (
     stored_data,
     subscriber_from_token,
 )
-from tracker.mail.tokens import TokenError, read_token, token_matches
+from tracker.mail.tokens import (
+    TokenError,
+    compact_token_id,
+    compact_token_matches,
+    read_token,
+    token_matches,
+)
 from tracker.models import Item, Treaty, User
 from tracker.users import UserError
 from tracker.web.forms import ConfirmForm, PreferencesForm, SubscribeForm
@@ -95,8 +101,8 @@ def subscribe():
         subscriber, already = start_subscription(
             db, email=form.email.data, wanted=_wanted(form), now=clock.now()
         )
-        if subscriber.suppressed_at is None:
-            queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
+        # A suppressed address is sent a confirmation too: confirming it lifts the suppression.
+        queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
     except (SubscriptionError, UserError) as invalid:
         db.rollback()
         return render_template("subscriptions/subscribe.html", form=form, error=str(invalid)), 400
@@ -192,17 +198,36 @@ def unsubscribe(token: str):
     return render_template("subscriptions/unsubscribed.html", deleted=False)
 
 
+def _monitor(token: str):
+    """Return the user an alert's turn-off link names, or the TokenError saying why not."""
+    secret = _settings().secret_key
+    compact_id = compact_token_id(token)
+    try:
+        if compact_id is None:
+            user_id, fingerprint = read_token(secret, token, purpose="monitor-alerts")
+        else:
+            user_id, fingerprint = compact_id, None
+    except TokenError as invalid:
+        return invalid
+    user = get_session().get(User, user_id)
+    if user is None:
+        return TokenError("This link no longer matches an account.")
+    if fingerprint is None:
+        matches = compact_token_matches(
+            secret, token, purpose="monitor-alerts", subscriber_id=user.id, email=user.email
+        )
+    else:
+        matches = token_matches(fingerprint, user.email)
+    return user if matches else TokenError("This link no longer matches an account.")
+
+
 @bp.route("/account/alerts/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the one-click POST of a monitor's alert email
 def monitor_alerts_off(token: str):
-    try:
-        user_id, fingerprint = read_token(_settings().secret_key, token, purpose="monitor-alerts")
-    except TokenError as invalid:
-        return _token_error(invalid)
+    user = _monitor(token)
+    if isinstance(user, TokenError):
+        return _token_error(user)
     db = get_session()
-    user = db.get(User, user_id)
-    if user is None or not token_matches(fingerprint, user.email):
-        return _token_error(TokenError("This link no longer matches an account."))
     if request.method == "GET":
         return render_template("subscriptions/monitor_alerts.html", email=user.email)
     user.alerts_enabled = False
