@@ -24,7 +24,7 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
     assert "Not assessed" in page.locator(".status-box").inner_text()
     log_in_through(page, f"{live_server}/texts/res-2616/9.2.1/status")
 
-    page.get_by_label("New status").select_option("in_progress")
+    page.get_by_label("In progress", exact=True).check()
     page.get_by_label("Note (required): why the status changes").fill(
         "The Mazhilis tabled a <b>ratification</b> bill."
     )

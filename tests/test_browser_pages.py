@@ -21,6 +21,7 @@ PUBLIC_PAGES = (
     "/texts/res-2616/9.2.1",
     "/texts/res-2616/1",
     "/changes",
+    "/changes?kind=status&since=2025-01-01",
     "/statuses",
     "/treaties",
     "/treaties/cets-210",
@@ -29,7 +30,13 @@ PUBLIC_PAGES = (
     "/login",
     "/no-such-page",
 )
-MONITOR_PAGES = ("/items/9.2.1/status", "/reviews", "/admin/users", "/admin/outbox")
+MONITOR_PAGES = (
+    "/texts/res-2616/9.2.1/status",
+    "/texts/res-2616/13/classify",
+    "/reviews",
+    "/admin/users",
+    "/admin/outbox",
+)
 # Controls a thumb must hit; links inside running text are exempt (WCAG 2.5.8 "inline").
 TARGETS = (
     "button, select, summary, .button, "

@@ -71,6 +71,7 @@ def test_change_writes_status_history_and_event_together(session):
         "to": "in_progress",
         "note": "Draft law tabled",
         "evidence_url": "https://example.org/law",
+        "happened_on": None,
     }
     assert event.summary == "§9.2.1: Not assessed → In progress"
 

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD, csrf_token
+from tracker import clock
 
 
 def status_form(client, number="9.2.1"):
@@ -18,7 +19,9 @@ def status_form(client, number="9.2.1"):
 
 
 def submit_change(client, number="9.2.1", **fields):
-    data = status_form(client, number) | {"status": "in_progress", "note": "A note"} | fields
+    today = clock.now().date().isoformat()
+    data = status_form(client, number) | {"status": "in_progress", "note": "A note"}
+    data |= {"happened_on": today} | fields
     return client.post(f"/items/{number}/status", data=data)
 
 
@@ -27,18 +30,19 @@ def test_dashboard_lists_every_paragraph_nested_with_status_and_counts(client):
     numbers = re.findall(r'id="item-([\d.]+)"', html)
     assert len(numbers) == 28
     assert numbers[8:12] == ["9", "9.1", "9.2", "9.2.1"]
-    assert 'class="item depth-2" id="item-9.2.1"' in html
-    assert "Not assessed</span> <strong>28</strong>" in html
+    assert 'class="item depth-2 role-operative" id="item-9.2.1"' in html
+    # Only the 17 operative paragraphs are counted; the 11 of context are not "not assessed".
+    assert "Not assessed</span> <strong>17</strong>" in html
 
 
 def test_dashboard_filters_by_status_addressee_and_text(client, login):
     login()
     assert submit_change(client, "11.4").status_code == 302
     html = client.get("/?status=in_progress").get_data(as_text=True)
-    shown = re.findall(r'<li class="item depth-\d( context)?" id="item-([\d.]+)"', html)
+    shown = re.findall(r'<li class="item depth-\d role-\w+( context)?" id="item-([\d.]+)"', html)
     assert shown == [(" context", "11"), ("", "11.4")]
     html = client.get("/?addressee=Parliament of Kazakhstan").get_data(as_text=True)
-    assert re.findall(r'<li class="item depth-\d" id="item-([\d.]+)"', html) == [
+    assert re.findall(r'<li class="item depth-\d role-\w+" id="item-([\d.]+)"', html) == [
         "9",
         "9.1",
         "9.2",
@@ -47,7 +51,7 @@ def test_dashboard_filters_by_status_addressee_and_text(client, login):
         "9.3",
     ]
     html = client.get("/?q=Pompidou").get_data(as_text=True)
-    assert re.findall(r'<li class="item depth-\d" id="item-([\d.]+)"', html) == ["9.2.2"]
+    assert re.findall(r'<li class="item depth-\d role-\w+" id="item-([\d.]+)"', html) == ["9.2.2"]
     html = client.get("/?q=100%25_none").get_data(as_text=True)
     assert "No paragraph matches these filters." in html
     html = client.get("/?status=bogus").get_data(as_text=True)
@@ -83,9 +87,10 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     assert "Bill No. 12 tabled" in html and "https://parlam.kz/bill/12" in html
     assert "monitor@example.org" in html
     feed = client.get("/changes").get_data(as_text=True)
-    assert "§9.2.1: Not assessed → In progress" in feed
+    assert '>§9.2.1</a>: Not assessed → In progress <span class="meta">by' in feed
     item = client.get("/api/v1/items/9.2.1").get_json()
     assert item["status"] == "in_progress" and item["parent"] == "9.2"
+    today = clock.now().date().isoformat()
     assert item["history"][0] | {"changed_at": None, "id": None, "event_id": None} == {
         "id": None,
         "event_id": None,
@@ -95,6 +100,7 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
         "by": "monitor@example.org",
         "note": "Bill No. 12 tabled",
         "evidence_url": "https://parlam.kz/bill/12",
+        "happened_on": today,
     }
     atom = client.get("/changes.atom")
     assert atom.headers["Content-Type"].startswith("application/atom+xml")

@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.items.statuses import Status
+from tracker.items.tags import get_tag, item_ids_tagged
 from tracker.models import Item
+from tracker.texts.roles import CONTEXT, OPERATIVE
 
 SEARCH_MAX_LENGTH = 200
 
@@ -17,11 +20,12 @@ class ItemFilter:
     status: str | None = None
     addressee: str | None = None
     query: str | None = None
+    tag: str | None = None
 
     @property
     def active(self) -> bool:
         """Return whether any filter narrows the list."""
-        return bool(self.status or self.addressee or self.query)
+        return bool(self.status or self.addressee or self.query or self.tag)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ def _escape_like(text: str) -> str:
 
 
 def _matches(item: Item, wanted: ItemFilter) -> bool:
-    if wanted.status and item.status != wanted.status:
+    # Context paragraphs have no status to match: "not assessed" means operative ones only.
+    if wanted.status and (item.status != wanted.status or item.role != OPERATIVE):
         return False
     if wanted.addressee and item.addressee != wanted.addressee:
         return False
@@ -53,15 +58,10 @@ def _matches(item: Item, wanted: ItemFilter) -> bool:
 
 
 def dashboard_rows(
-    session: Session,
-    wanted: ItemFilter,
-    *,
-    document_id: int | None = None,
-    items: list[Item] | None = None,
+    session: Session, wanted: ItemFilter, *, document_id: int | None = None
 ) -> list[DashboardRow]:
     """Return the items matching the filter, with their ancestors kept for context."""
-    if items is None:
-        items = all_items(session, document_id=document_id)
+    items = all_items(session, document_id=document_id)
     if not wanted.active:
         return [DashboardRow(item, context=False) for item in items]
     matching_ids = {item.id for item in items if _matches(item, wanted)}
@@ -69,6 +69,9 @@ def dashboard_rows(
         pattern = f"%{_escape_like(wanted.query[:SEARCH_MAX_LENGTH])}%"
         found = session.exec(select(Item.id).where(col(Item.text).ilike(pattern, escape="\\")))
         matching_ids &= set(found)
+    if wanted.tag:
+        tag = get_tag(session, wanted.tag)
+        matching_ids &= item_ids_tagged(session, tag) if tag else set()
     by_id = {item.id: item for item in items}
     shown = set(matching_ids)
     for item_id in matching_ids:
@@ -83,12 +86,31 @@ def dashboard_rows(
     ]
 
 
-def summarise(items: list[Item]) -> tuple[dict[str, int], list[str]]:
-    """Return the status counts and the sorted distinct addressees of items already read."""
+def status_counts(session: Session, *, document_id: int | None = None) -> dict[str, int]:
+    """Return how many operative items (of one text, when given) have each status."""
+    query = select(Item.status, func.count()).where(Item.role == OPERATIVE)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    rows = session.exec(query.group_by(col(Item.status)))
     counts = {status.value: 0 for status in Status}
-    for item in items:
-        counts[item.status] = counts.get(item.status, 0) + 1
-    return counts, sorted({item.addressee for item in items if item.addressee is not None})
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def context_count(session: Session, *, document_id: int | None = None) -> int:
+    """Return how many items (of one text, when given) are context, shown but not counted."""
+    query = select(func.count()).select_from(Item).where(Item.role == CONTEXT)
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return session.exec(query).one()
+
+
+def addressees(session: Session, *, document_id: int | None = None) -> list[str]:
+    """Return the distinct addressees (of one text, when given), alphabetically."""
+    query = select(Item.addressee).where(col(Item.addressee).is_not(None)).distinct()
+    if document_id is not None:
+        query = query.where(Item.document_id == document_id)
+    return sorted(session.exec(query))
 
 
 def get_item(session: Session, number: str, *, document_id: int | None = None) -> Item | None:
@@ -108,3 +130,4 @@ def child_items(session: Session, item: Item) -> list[Item]:
 def parent_item(session: Session, item: Item) -> Item | None:
     """Return the paragraph an item belongs to, or None."""
     return session.get(Item, item.parent_id) if item.parent_id is not None else None
+

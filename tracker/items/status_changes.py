@@ -1,7 +1,7 @@
 """The one writer of an item's status: new status, history row and event in one transaction."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, update
@@ -67,6 +67,7 @@ def record_status_change(
     actor: Actor,
     expected_version: int,
     now: datetime,
+    happened_on: date | None = None,
 ) -> StatusChange:
     """Change an item's status, append the history row and the event; do not commit."""
     try:
@@ -81,6 +82,8 @@ def record_status_change(
     evidence_url = validate_evidence_url(evidence_url)
     if now.utcoffset() is None:
         raise StatusChangeError("The time of a change must be timezone-aware.")
+    if happened_on is not None and happened_on > now.date():
+        raise StatusChangeError("The date the change happened cannot be in the future.")
 
     if item.version != expected_version:
         raise StaleItemError(item, changes_since(session, item, expected_version))
@@ -113,6 +116,7 @@ def record_status_change(
             "to": target.value,
             "note": note,
             "evidence_url": evidence_url,
+            "happened_on": happened_on.isoformat() if happened_on else None,
         },
     )
     change = StatusChange(
@@ -121,6 +125,7 @@ def record_status_change(
         from_status=from_status,
         to_status=target.value,
         changed_at=now,
+        happened_on=happened_on,
         user_id=actor.user_id,
         actor=actor.label,
         note=note,

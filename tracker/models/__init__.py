@@ -11,7 +11,7 @@ from tracker.models.documents import (
     WatchedSource,
 )
 from tracker.models.events import Cursor, Event
-from tracker.models.items import Document, Item, ItemReview, StatusChange
+from tracker.models.items import Document, Item, ItemReview, ItemTag, StatusChange, Tag
 from tracker.models.jobs import JobRun, SchedulerLease
 from tracker.models.mail import OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
 from tracker.models.sources import RawResponse, SourceStatus
@@ -28,6 +28,7 @@ __all__ = [
     "FoundDocument",
     "Item",
     "ItemReview",
+    "ItemTag",
     "ItemTreaty",
     "JobRun",
     "LoginAttempt",
@@ -40,6 +41,7 @@ __all__ = [
     "SubscribeAttempt",
     "Subscriber",
     "SubscriptionTopic",
+    "Tag",
     "Treaty",
     "TreatyStateChange",
     "User",

@@ -41,6 +41,10 @@ class Item(SQLModel, table=True):
     difference: str = Field(max_length=20)  # unchanged, editorial, amended, new
     addressee: str | None = Field(default=None, max_length=200)
     verb: str | None = Field(default=None, max_length=50)
+    # "operative" (asks someone to act; counted) or "context"; the parser decides at seed time
+    # (tracker.texts.roles), a monitor may correct it (then role_set_by names the monitor).
+    role: str = Field(default="operative", max_length=20)
+    role_set_by: str | None = Field(default=None, max_length=200)
     status: str = Field(default="not_assessed", max_length=30, index=True)
     status_changed_at: datetime | None = None
     # Bumped by every status change; a form carries the version it was rendered from.
@@ -58,6 +62,8 @@ class StatusChange(SQLModel, table=True):
     from_status: str = Field(max_length=30)
     to_status: str = Field(max_length=30)
     changed_at: datetime
+    # The day the change happened in the world, as the monitor says; changed_at is when recorded.
+    happened_on: date | None = None
     user_id: int | None = Field(default=None, foreign_key="user.id")
     actor: str = Field(max_length=200)
     note: str = Field(sa_column=Column(Text, nullable=False))
@@ -77,3 +83,18 @@ class ItemReview(SQLModel, table=True):
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=200)
     resolution_event_id: int | None = Field(default=None, foreign_key="event.id")
+
+
+class Tag(SQLModel, table=True):
+    """A theme monitors tag paragraphs with (elections, judiciary, ...)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=60)
+    label: str = Field(max_length=100)
+
+
+class ItemTag(SQLModel, table=True):
+    """A paragraph tagged with a theme."""
+
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, index=True)

@@ -82,3 +82,12 @@ def without_article(addressee: str | None) -> str | None:
     if addressee is None:
         return None
     return re.sub(r"^the\s+", "", addressee, flags=re.IGNORECASE) or None
+
+
+def is_chapeau(text: str) -> bool:
+    """Return whether a unit only introduces its sub-units ("The Assembly urges X to:")."""
+    if not text.rstrip().endswith(":"):
+        return False
+    # "The Assembly is concerned about X. It therefore calls on the authorities to:"
+    last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]
+    return any(p.match(last_sentence) for p in (_BARE_CHAPEAU, _CHAPEAU, _RECOMMENDATION))

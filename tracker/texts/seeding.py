@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from tracker.items.tags import seed_tags
 from tracker.models import Document
 from tracker.texts.parsing import Paragraph, parse_paragraphs
 from tracker.texts.storing import ItemsReport, store_units
@@ -106,6 +107,7 @@ def seed_database(session: Session, seeds_dir: Path, *, now: datetime) -> SeedRe
     )  # fmt: skip
     report.items_created, report.items_unchanged = items.items_created, items.items_unchanged
     report.conflicts.extend(items.conflicts)
+    seed_tags(session)
     treaties = seed_treaties(session, seeds_dir, now=now)
     report.treaties_created = treaties.treaties_created
     report.treaty_links_created = treaties.links_created

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from tracker.models import Document, Item
 from tracker.texts.chapeaux import without_article
 from tracker.texts.comparison import classify_difference
+from tracker.texts.roles import classify_role
 from tracker.texts.units import Paragraph
 
 
@@ -56,6 +57,9 @@ def store_units(
                 difference=classify_difference(paragraph.text, draft_text),
                 addressee=without_article(paragraph.addressee),
                 verb=paragraph.verb,
+                role=classify_role(
+                    paragraph.text, verb=paragraph.verb, is_sub_paragraph=bool(paragraph.parent)
+                ),
             )
             session.add(item)
             session.flush()

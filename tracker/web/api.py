@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from tracker.db import get_session
 from tracker.events import events_after
+from tracker.feed import FEED_FILTER_ARGUMENTS, FeedFilterError, feed_after, feed_filter_from
 from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
 from tracker.models import Document, Event, Item, StatusChange
@@ -34,6 +35,7 @@ def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEX
         "status_changed_at": _iso(item.status_changed_at),
         "addressee": item.addressee,
         "verb": item.verb,
+        "role": item.role,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
         "url": _absolute("public.item_detail", slug=text_slug, number=item.number),
@@ -51,6 +53,7 @@ def change_json(change: StatusChange) -> dict:
         "by": change.actor,
         "note": change.note,
         "evidence_url": change.evidence_url,
+        "happened_on": _iso(change.happened_on),
     }
 
 
@@ -128,7 +131,15 @@ def events():
         return jsonify(
             {"error": f"after must be a whole number ≥ 0 and limit from 1 to {EVENTS_MAX_LIMIT}"}
         ), 400
-    found = events_after(get_session(), int(after), limit=int(limit))
+    if any(request.args.get(name) for name in FEED_FILTER_ARGUMENTS):
+        # With a filter, the feed's rules: real changes only, as on /changes.
+        try:
+            wanted = feed_filter_from(request.args)
+            found = feed_after(get_session(), wanted, int(after), limit=int(limit))
+        except FeedFilterError as problem:
+            return jsonify({"error": str(problem)}), 400
+    else:
+        found = events_after(get_session(), int(after), limit=int(limit))
     body = {"events": [event_json(e) for e in found]}
     body["next_after"] = found[-1].id if found else int(after)
     return jsonify(body)

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     EmailField,
     HiddenField,
     PasswordField,
@@ -17,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.items.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from tracker.items.statuses import STATUS_INFO
+from tracker.texts.roles import ROLE_LABELS
 from tracker.users import PASSWORD_MIN_LENGTH, ROLES
 
 
@@ -26,10 +28,16 @@ class LoginForm(FlaskForm):
 
 
 class StatusChangeForm(FlaskForm):
-    status = SelectField(
+    # Radio buttons, none preselected: each status shows its meaning beside it.
+    status = RadioField(
         "New status",
         choices=[SelectChoice(s.value, info.label) for s, info in STATUS_INFO.items()],
-        validators=[InputRequired()],
+        validators=[InputRequired(message="Choose the new status.")],
+    )
+    # Left empty (an old form, a script), it means today, as the form proposes.
+    happened_on = DateField(
+        "When it happened",
+        validators=[Optional()],
     )
     note = TextAreaField(
         "Note (required): why the status changes",
@@ -105,3 +113,14 @@ class PreferencesForm(FlaskForm):
 
 class SubscribeForm(PreferencesForm):
     email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+
+
+class ClassifyForm(FlaskForm):
+    """A monitor corrects a paragraph's role and sets its themes."""
+
+    role = RadioField(
+        "What this paragraph does",
+        choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired(message="Choose what the paragraph does.")],
+    )
+    tags = CheckboxesField("Themes", validate_choice=True)

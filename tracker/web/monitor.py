@@ -1,9 +1,10 @@
-"""The status change form for monitors."""
+"""The monitors' forms: a paragraph's status, its classification and its themes."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
 from tracker import clock
 from tracker.db import begin_write, get_session
+from tracker.items.classification import ClassificationError, set_item_role, set_item_tags
 from tracker.items.queries import get_item
 from tracker.items.status_changes import (
     Actor,
@@ -12,15 +13,27 @@ from tracker.items.status_changes import (
     record_status_change,
 )
 from tracker.items.statuses import STATUS_INFO
+from tracker.items.tags import all_tags, tags_by_item
 from tracker.models import Item
 from tracker.texts.queries import LEGACY_TEXT, get_text
-from tracker.web.forms import StatusChangeForm
-from tracker.web.security import login_required
+from tracker.web.forms import ClassifyForm, StatusChangeForm
+from tracker.web.security import csrf, login_required
 
 bp = Blueprint("monitor", __name__)
 
+EXPIRED = (
+    "The form expired, so nothing was recorded. Your inputs are kept below: "
+    "check them and submit again."
+)
+LOGGED_OUT = (
+    "You were logged out, so nothing was recorded. Your inputs are kept below: log in again "
+    "in another tab or window, then submit this form again."
+)
+
 
 def _render(item: Item, form: StatusChangeForm, *, status: int = 200, **context):
+    # The current status is not offered: choosing it would record nothing.
+    form.status.choices = [c for c in form.status.choices if c.value != item.status]
     return (
         render_template(
             "monitor/status_form.html", item=item, form=form, statuses=STATUS_INFO, **context
@@ -29,36 +42,71 @@ def _render(item: Item, form: StatusChangeForm, *, status: int = 200, **context)
     )
 
 
+def _expired(form) -> bool:
+    """Return whether only the CSRF token failed (an old form), and give it a fresh one."""
+    if "csrf_token" not in form.errors:
+        return False
+    # The field already holds a fresh token for the next submit.
+    form.csrf_token.errors = []
+    return True
+
+
 @bp.url_defaults
 def _current_text(endpoint: str, values: dict) -> None:
-    """Fill in the slug of the item's text, so that the form posts back to the same item."""
-    if endpoint == "monitor.change_status" and "slug" not in values:
+    """Fill in the slug of the item's text, so that the forms post back to the same item."""
+    if endpoint.startswith("monitor.") and "slug" not in values:
         values["slug"] = g.get("text_slug") or LEGACY_TEXT
 
 
-@bp.route("/items/<number>/status", methods=["GET", "POST"])
-@login_required()
-def legacy_change_status(number: str):
-    """Keep the form's address from before texts had slugs (a redirect would lose a POST)."""
-    return change_status(LEGACY_TEXT, number)
-
-
-@bp.route("/texts/<slug>/<number>/status", methods=["GET", "POST"])
-@login_required()
-def change_status(slug: str, number: str):
-    db = get_session()
-    text = get_text(db, slug)
-    item = get_item(db, number, document_id=text.id) if text else None
+def _item(slug: str, number: str) -> Item:
+    """Return the item of that text, or answer 404; remember the text for links."""
+    text = get_text(get_session(), slug)
+    item = get_item(get_session(), number, document_id=text.id) if text else None
     if item is None:
         abort(404)
     g.text_slug = slug
+    return item
+
+
+@bp.get("/items/<number>/status")
+@login_required()
+def legacy_status_form(number: str):
+    """Keep the form's address from before texts had slugs."""
+    return status_form(LEGACY_TEXT, number)
+
+
+# A redirect would lose the POST; see change_status for the CSRF exemption.
+@bp.post("/items/<number>/status")
+@csrf.exempt
+def legacy_change_status(number: str):
+    """Accept a form posted to the address from before texts had slugs."""
+    return change_status(LEGACY_TEXT, number)
+
+
+@bp.get("/texts/<slug>/<number>/status")
+@login_required()
+def status_form(slug: str, number: str):
+    item = _item(slug, number)
+    form = StatusChangeForm(formdata=None)
+    form.version.data = str(item.version)
+    form.happened_on.data = clock.now().date()
+    return _render(item, form)
+
+
+# Exempt from the app-wide check, which would answer an expired form with an error page and
+# lose the note: the form checks its own token and shows the inputs again instead.
+@bp.post("/texts/<slug>/<number>/status")
+@csrf.exempt
+def change_status(slug: str, number: str):
+    db = get_session()
+    item = _item(slug, number)
     form = StatusChangeForm()
-    if not form.is_submitted():
-        form.version.data = str(item.version)
-        form.status.data = item.status
-        return _render(item, form)
-    if not form.validate():
-        return _render(item, form, status=400)
+    valid = form.validate()
+    expired = _expired(form)
+    if g.user is None:
+        return _render(item, form, status=401, error=LOGGED_OUT)
+    if not valid:
+        return _render(item, form, status=400, error=EXPIRED if expired else None)
     try:
         expected_version = int(form.version.data)
     except ValueError:
@@ -75,10 +123,11 @@ def change_status(slug: str, number: str):
             actor=Actor.for_user(g.user),
             expected_version=expected_version,
             now=clock.now(),
+            happened_on=form.happened_on.data or clock.now().date(),
         )
     except StaleItemError as stale:
         db.rollback()
-        # The next submit is made against what the monitor has now seen; the note stays.
+        # The next submit is made against what the monitor has now seen; the inputs stay.
         form.version.data = str(stale.item.version)
         return _render(stale.item, form, status=409, conflict=stale, error=str(stale))
     except StatusChangeError as invalid:
@@ -87,3 +136,31 @@ def change_status(slug: str, number: str):
     db.commit()
     flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
     return redirect(url_for("public.item_detail", slug=slug, number=item.number))
+
+
+@bp.route("/texts/<slug>/<number>/classify", methods=["GET", "POST"])
+@login_required()
+def classify(slug: str, number: str):
+    db = get_session()
+    item = _item(slug, number)
+    form = ClassifyForm()
+    form.tags.choices = [(tag.slug, tag.label) for tag in all_tags(db)]
+    if not form.is_submitted():
+        form.role.data = item.role
+        form.tags.data = [tag.slug for tag in tags_by_item(db).get(item.id, [])]
+    elif form.validate():
+        begin_write(db)
+        db.refresh(item)
+        actor, now = Actor.for_user(g.user), clock.now()
+        try:
+            set_item_role(db, item, role=form.role.data, actor=actor, now=now)
+            set_item_tags(db, item, slugs=form.tags.data or [], actor=actor, now=now)
+        except ClassificationError as invalid:
+            db.rollback()
+            error = str(invalid)
+            return render_template("monitor/classify.html", item=item, form=form, error=error), 400
+        db.commit()
+        flash(f"§{item.number}: classification and themes saved.")
+        return redirect(url_for("public.item_detail", slug=slug, number=item.number))
+    status = 400 if form.is_submitted() else 200
+    return render_template("monitor/classify.html", item=item, form=form), status

@@ -1,27 +1,45 @@
 """Public pages: the dashboard, one item with its history, the change feed."""
 
 from functools import lru_cache
+from itertools import groupby
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
+from tracker import clock
 from tracker.db import get_session
 from tracker.documents.decisions import item_documents
-from tracker.events import events_page, item_events, latest_events
+from tracker.events import item_events
+from tracker.feed import (
+    KIND_LABELS,
+    FeedFilter,
+    FeedFilterError,
+    feed_filter_from,
+    feed_page,
+    latest_changes,
+    place_and_change,
+)
 from tracker.items.queries import (
     ItemFilter,
+    addressees,
     all_items,
     child_items,
+    context_count,
     dashboard_rows,
     get_item,
     parent_item,
-    summarise,
+    status_counts,
 )
+from tracker.items.rollups import rollup, rollups_by_parent
 from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
+from tracker.items.tags import all_tags, tags_by_item
+from tracker.items.timeline import status_timeline
 from tracker.models import Event
-from tracker.sources.health import all_source_statuses
+from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
+from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
+from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 
 bp = Blueprint("public", __name__)
 
@@ -31,10 +49,10 @@ HISTORY_PER_PAGE = 50
 cached_word_diff = lru_cache(maxsize=512)(word_diff)
 
 
-def page_argument() -> int:
-    """Return the ?page= argument as a number of at least 1."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
+@bp.app_template_global()
+def change_parts(event: Event) -> tuple[str, str]:
+    """Return where an event happened and what changed, for one-line feed entries."""
+    return place_and_change(event)
 
 
 @bp.url_defaults
@@ -48,26 +66,16 @@ def _current_text(endpoint: str, values: dict) -> None:
         values["slug"] = g.get("text_slug") or LEGACY_TEXT
 
 
-@bp.get("/", defaults={"slug": None})
-@bp.get("/texts/<slug>")
-def dashboard(slug: str | None):
-    session = get_session()
-    texts = list_texts(session)
-    by_slug = {other.slug: other for other in texts}  # one query serves the lookup and the list
-    if slug is None:
-        wanted_slug = current_app.extensions["tracker_settings"].default_text
-        text = by_slug.get(wanted_slug) or (texts[0] if texts else None)
-    else:
-        text = by_slug.get(slug)
-        if text is None:
-            abort(404)
-    g.dashboard_slug, g.text_slug = slug, text.slug if text else None
-    document_id = text.id if text else -1
-    # Every item of the text is read once; counts and addressees come from the same rows.
-    items = all_items(session, document_id=document_id)
-    counts, known_addressees = summarise(items)
+def page_argument() -> int:
+    """Return the ?page= argument as a number of at least 1."""
+    page = request.args.get("page", 1, type=int)
+    return page if page and page > 0 else 1
+
+
+def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, list[str]]:
     status = request.args.get("status") or None
     addressee = request.args.get("addressee") or None
+    tag = request.args.get("tag") or None
     notices = []
     if status is not None and status not in {s.value for s in Status}:
         notices.append(f"There is no status called “{status}”; the status filter was ignored.")
@@ -75,26 +83,56 @@ def dashboard(slug: str | None):
     if addressee is not None and addressee not in known_addressees:
         notices.append(f"No paragraph is addressed to “{addressee}”; that filter was ignored.")
         addressee = None
-    wanted = ItemFilter(
-        status=status, addressee=addressee, query=(request.args.get("q") or "").strip() or None
+    if tag is not None and tag not in {t.slug for t in tags}:
+        notices.append(f"There is no tag called “{tag}”; the tag filter was ignored.")
+        tag = None
+    query = (request.args.get("q") or "").strip() or None
+    return ItemFilter(status=status, addressee=addressee, query=query, tag=tag), notices
+
+
+@bp.get("/", defaults={"slug": None})
+@bp.get("/texts/<slug>")
+def dashboard(slug: str | None):
+    session = get_session()
+    texts = list_texts(session)
+    if slug is None:
+        wanted_slug = current_app.extensions["tracker_settings"].default_text
+        text = get_text(session, wanted_slug) or (texts[0] if texts else None)
+    else:
+        text = get_text(session, slug)
+        if text is None:
+            abort(404)
+    g.dashboard_slug, g.text_slug = slug, text.slug if text else None
+    document_id = text.id if text else -1
+    known_addressees = addressees(session, document_id=document_id)
+    tags = all_tags(session)
+    wanted, notices = _item_filter(known_addressees, tags)
+    rows = dashboard_rows(session, wanted, document_id=document_id)
+    today = clock.now().date()
+    timeline = status_timeline(
+        session, start=text.dated if text else today, today=today, document_id=document_id
     )
-    rows = dashboard_rows(session, wanted, document_id=document_id, items=items)
-    recent = latest_events(session, limit=5)
+    bars, top = stacked_bars(timeline)
     return render_template(
         "public/dashboard.html",
         text=text,
         other_texts=[other for other in texts if text is None or other.id != text.id],
         rows=rows,
         wanted=wanted,
-        counts=counts,
+        counts=status_counts(session, document_id=document_id),
+        context_total=context_count(session, document_id=document_id),
+        rollups=rollups_by_parent(all_items(session, document_id=document_id)),
+        item_tags=tags_by_item(session),
+        tags=tags,
         addressees=known_addressees,
         statuses=STATUS_INFO,
-        recent=recent,
+        timeline=timeline,
+        chart={"bars": bars, "top": top, "width": WIDTH, "height": HEIGHT},
+        recent=latest_changes(session, limit=5),
         sources=all_source_statuses(session),
+        source_labels=SOURCE_LABELS,
         notices=notices,
         matches=sum(1 for row in rows if not row.context),
-        # Built once: one url_for per row cost more than the rest of the row.
-        item_href=url_for("public.item_detail", number="0").removesuffix("0"),
     )
 
 
@@ -116,12 +154,17 @@ def item_detail(slug: str, number: str):
     history = status_history(
         session, item.id, offset=(page - 1) * HISTORY_PER_PAGE, limit=HISTORY_PER_PAGE
     )
+    children = child_items(session, item)
     return render_template(
         "public/item.html",
         text=text,
         item=item,
         parent=parent_item(session, item),
-        children=child_items(session, item),
+        children=children,
+        rollup=rollup(children),
+        tags=tags_by_item(session).get(item.id, []),
+        treaties=item_treaties(session, item.id),
+        treaty_label=treaty_label,
         history=history,
         history_total=status_history_length(session, item.id),
         page=page,
@@ -133,22 +176,58 @@ def item_detail(slug: str, number: str):
     )
 
 
+def _feed_filter() -> tuple[FeedFilter, str | None]:
+    try:
+        return feed_filter_from(request.args), None
+    except FeedFilterError as problem:
+        return FeedFilter(), str(problem)
+
+
 @bp.get("/changes")
 def changes():
+    session = get_session()
     page = page_argument()
     per_page = current_app.extensions["tracker_settings"].page_size
-    events, total = events_page(get_session(), page=page, per_page=per_page)
+    wanted, problem = _feed_filter()
+    try:
+        events, total = feed_page(session, wanted, page=page, per_page=per_page)
+    except FeedFilterError as missing:
+        wanted, problem = FeedFilter(), str(missing)
+        events, total = feed_page(session, wanted, page=page, per_page=per_page)
     if page > 1 and not events:
         abort(404)
+    months = [
+        (month, list(entries))
+        for month, entries in groupby(events, key=lambda e: e.occurred_at.strftime("%B %Y"))
+    ]
     return render_template(
-        "public/changes.html", events=events, total=total, page=page, per_page=per_page
-    )
+        "public/changes.html",
+        months=months,
+        total=total,
+        page=page,
+        per_page=per_page,
+        wanted=wanted,
+        problem=problem,
+        kinds=KIND_LABELS,
+        tags=all_tags(session),
+        treaties=all_treaties(session),
+        treaty_label=treaty_label,
+        items=all_items(session),
+    ), (400 if problem else 200)
 
 
 @bp.get("/changes.atom")
 def changes_atom():
-    events = latest_events(get_session(), limit=50)
-    body = render_template("public/changes.atom.xml", events=events, updated=_updated(events))
+    wanted, problem = _feed_filter()
+    if problem:
+        abort(400, problem)
+    try:
+        events = latest_changes(get_session(), wanted, limit=50)
+    except FeedFilterError as missing:
+        abort(400, str(missing))
+    body = render_template(
+        "public/changes.atom.xml", events=events, updated=_updated(events), wanted=wanted
+    )
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 
 
