@@ -3,6 +3,7 @@
 import http.client
 import itertools
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,13 +21,15 @@ app.add_url_rule("/", "hello", lambda: "Hello, World!")
 """
 
 
-def get(url: str) -> tuple[int, str]:
-    """Fetch one page over a fresh connection and return its status and body."""
+def get(url: str, *, etag: list[str] | None = None) -> tuple[int, str]:
+    """Fetch one page over a fresh connection; return its status and body (and note its ETag)."""
     host, _, rest = url.removeprefix("http://").partition("/")
     connection = http.client.HTTPConnection(host, timeout=30)
     try:
         connection.request("GET", "/" + rest)
         response = connection.getresponse()
+        if etag is not None and response.getheader("ETag"):
+            etag.append(response.getheader("ETag"))
         return response.status, response.read().decode()
     finally:
         connection.close()
@@ -48,6 +51,8 @@ def serve(stack: ExitStack, spec: str, *, env: dict[str, str], workers: int, log
         spec,
     ]
     env = {"PATH": str(Path(sys.executable).parent), **env}
+    if "PYTHONPATH" in os.environ and "PYTHONPATH" not in env:  # e.g. another checkout to compare
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     with log.open("w") as output:
         process = spawn(
             stack,
@@ -71,7 +76,15 @@ def serve(stack: ExitStack, spec: str, *, env: dict[str, str], workers: int, log
     raise BenchError(f"{spec} did not start on port {port}:\n{tail(log)}")
 
 
-def generate_load(url: str, *, requests: int, connections: int, seconds: float) -> dict:
+def generate_load(
+    url: str,
+    *,
+    requests: int,
+    connections: int,
+    seconds: float,
+    headers: dict[str, str] | None = None,
+    expect: int = 200,
+) -> dict:
     """Send up to ``requests`` GETs from ``connections`` threads within ``seconds``; time them."""
     host, _, rest = url.removeprefix("http://").partition("/")
     tickets, latencies, failures = itertools.count(), [], []
@@ -82,10 +95,10 @@ def generate_load(url: str, *, requests: int, connections: int, seconds: float) 
         try:
             while not failures and next(tickets) < requests and time.perf_counter() < deadline:
                 began = time.perf_counter()
-                connection.request("GET", "/" + rest)
+                connection.request("GET", "/" + rest, headers=headers or {})
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
+                if response.status != expect:
                     failures.append(f"{url} answered {response.status}")
                 latencies.append(time.perf_counter() - began)
         except (OSError, http.client.HTTPException) as error:
@@ -110,7 +123,7 @@ def run_load_generator() -> None:
         print(json.dumps(generate_load(**json.loads(line))), flush=True)
 
 
-def measure(generator: subprocess.Popen, url: str, **job: float) -> dict:
+def measure(generator: subprocess.Popen, url: str, **job) -> dict:
     """Have the load generator process hit ``url`` and return its results."""
     line = ask(generator, json.dumps({"url": url, **job}))
     if not line:

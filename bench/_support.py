@@ -1,6 +1,8 @@
 """Scaffolding the benchmark scripts share: child processes, databases, rounds, tables, main."""
 
 import argparse
+import json
+import math
 import signal
 import socket
 import statistics
@@ -152,7 +154,19 @@ def make_parser(
     """Return an argument parser described by the script's first docstring line, with --quick."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument(
+        "--json", action="store_true", help="end with one JSON line of the measures (ratios)"
+    )
     return parser
+
+
+def print_json(measures: Mapping[str, float | None]) -> None:
+    """Print the measures as one JSON object on one line: the last line, for machines."""
+    rounded = {
+        key: None if value is None or not math.isfinite(value) else round(value, 3)
+        for key, value in measures.items()
+    }
+    print(json.dumps(rounded), flush=True)
 
 
 def run_benchmark(body: Callable[..., None], *, prefix: str, stopped: str) -> int:

@@ -4,6 +4,7 @@ Run ``.venv/bin/python bench/dashboard.py`` (add ``--quick`` for a smoke test).
 """
 
 import argparse
+import dataclasses
 import secrets
 import sys
 import time
@@ -20,6 +21,7 @@ from _support import (
     BenchError,
     make_parser,
     medians,
+    print_json,
     print_table,
     run_benchmark,
     run_rounds,
@@ -28,10 +30,13 @@ from _support import (
 )
 
 from tracker import clock
+from tracker.texts.queries import LEGACY_TEXT
 
 OTHER_STATUSES = {s: [t for t in STATUSES if t != s] for s in STATUSES}
 BATCH = 10_000
 SMALL_PER_ITEM = 3  # status changes per item in the small database, through the real writer
+ITEM_PATH = f"/texts/{LEGACY_TEXT}/{ITEM}"
+NOT_MODIFIED = "dashboard / 304, large"
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class Plan:
 
 
 FULL = Plan(days=365, per_day=1000, rounds=7, requests=3000, seconds=3, warmup=60)
-QUICK = Plan(days=100, per_day=1000, rounds=3, requests=500, seconds=1, warmup=20)
+QUICK = Plan(days=20, per_day=1000, rounds=2, requests=200, seconds=0.5, warmup=10)
 
 
 def build_database(path: Path, plan: Plan, *, large: bool, now: datetime) -> History:
@@ -94,24 +99,34 @@ def start_servers(
         bases[size] = serve(
             stack, "tracker.wsgi:app", env=env, workers=workers, log=tmp / f"{size}.log"
         )
-        status, body = get(bases[size] + f"/items/{ITEM}")
+        status, body = get(bases[size] + ITEM_PATH)
         if status != 200 or f"({history[size].of_item} in all)" not in body:
-            raise BenchError(f"/items/{ITEM} ({size}) answered {status} without its history count")
-    targets = {"hello world": hello + "/"}
-    for page, path in (("dashboard /", "/"), (f"item /items/{ITEM}", f"/items/{ITEM}")):
-        targets.update({f"{page}, {size}": bases[size] + path for size in ("small", "large")})
+            raise BenchError(f"{ITEM_PATH} ({size}) answered {status} without its history count")
+    targets = {"hello world": (hello + "/", {})}
+    for page, path in (("dashboard /", "/"), (f"item {ITEM_PATH}", ITEM_PATH)):
+        targets.update({f"{page}, {size}": (bases[size] + path, {}) for size in ("small", "large")})
+    etag: list[str] = []
+    get(bases["large"] + "/", etag=etag)
+    if etag:  # the dashboard answers with validators: measure the revalidation too
+        revalidate = {"headers": {"If-None-Match": etag[0]}, "expect": 304}
+        targets[NOT_MODIFIED] = (bases["large"] + "/", revalidate)
     return targets, history
 
 
-def benchmark(plan: Plan, *, workers: int, connections: int, tmp: Path, stack: ExitStack) -> None:
-    """Measure every target in interleaved rounds and print the medians."""
+def benchmark(
+    plan: Plan, *, workers: int, connections: int, as_json: bool, tmp: Path, stack: ExitStack
+) -> None:
+    """Measure every target in interleaved rounds and print the medians (and the JSON line)."""
     targets, history = start_servers(stack, plan, workers=workers, tmp=tmp)
     generator = spawn(stack, [sys.executable, __file__, "--load-generator"])
     job = {"requests": plan.requests, "connections": connections, "seconds": plan.seconds}
-    for url in targets.values():
-        measure(generator, url, **{**job, "requests": plan.warmup})
+    for url, extra in targets.values():
+        measure(generator, url, **{**job, **extra, "requests": plan.warmup})
     runs = run_rounds(
-        {name: partial(measure, generator, url, **job) for name, url in targets.items()},
+        {
+            name: partial(measure, generator, url, **job, **extra)
+            for name, (url, extra) in targets.items()
+        },
         plan.rounds,
         unit="req/s",
         show=lambda result: f"{result['rps']:.0f}",
@@ -136,9 +151,22 @@ def benchmark(plan: Plan, *, workers: int, connections: int, tmp: Path, stack: E
     print_table(
         columns, [(name, rps[name], rps[name] / rps["hello world"], ms[name]) for name in targets]
     )
-    for page in ("dashboard /", f"item /items/{ITEM}"):
+    for page in ("dashboard /", f"item {ITEM_PATH}"):
         ratio = ms[f"{page}, large"] / ms[f"{page}, small"]
         print(f"{page + ' latency, large ÷ small':<45}{ratio:>9.2f}×")
+    if as_json:
+        hello, dashboard = rps["hello world"], "dashboard /, large"
+        revalidated = rps.get(NOT_MODIFIED)
+        print_json(
+            {
+                "dashboard_vs_hello": rps[dashboard] / hello,
+                "dashboard_304_vs_hello": revalidated / hello if revalidated else None,
+                "item_vs_hello": rps[f"item {ITEM_PATH}, large"] / hello,
+                "dashboard_large_vs_small_time": ms[dashboard] / ms["dashboard /, small"],
+                "history_rows_large": large.changes,
+                "history_rows_small": small.changes,
+            }
+        )
 
 
 def main() -> int:
@@ -146,13 +174,18 @@ def main() -> int:
     parser = make_parser(__doc__)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--connections", type=int, default=4, help="concurrent client connections")
+    parser.add_argument("--days", type=int, help="days of 1,000 changes (large)")
     parser.add_argument("--load-generator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load_generator:
         run_load_generator()
         return 0
     plan = QUICK if args.quick else FULL
-    body = partial(benchmark, plan, workers=args.workers, connections=args.connections)
+    if args.days:
+        plan = dataclasses.replace(plan, days=args.days)
+    body = partial(
+        benchmark, plan, workers=args.workers, connections=args.connections, as_json=args.json
+    )
     return run_benchmark(body, prefix="bench-dashboard-", stopped="servers")
 
 

@@ -1,13 +1,12 @@
 """Benchmark queueing and sending the daily digest against bare smtplib, to a local SMTP sink.
 
-Run ``.venv/bin/python bench/digest.py`` (add ``--quick`` for 1,000 subscribers).
+Run ``.venv/bin/python bench/digest.py`` (add ``--quick`` for 300 subscribers, a smoke test;
+``--json`` to end with one JSON line of the ratios).
 """
 
-import argparse
 import resource
 import secrets
 import smtplib
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -18,19 +17,18 @@ from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 
+from _rss_probe import peak_rss_mib
+from _smtp_sink import Sink
 from _support import (
     STATUSES,
     BenchError,
-    ask,
-    free_port,
     make_parser,
+    print_json,
     print_table,
     record_change,
     rotated,
     run_benchmark,
     seeded_engine,
-    spawn,
-    tail,
 )
 from sqlalchemy import Engine, func, insert, select, text
 
@@ -61,72 +59,9 @@ class Plan:
 
 
 FULL = Plan(subscribers=10_000, rounds=1, traced=1_000)
-QUICK = Plan(subscribers=1_000, rounds=1, traced=200)
+QUICK = Plan(subscribers=300, rounds=1, traced=100)
 UNTRACED = """UPDATE subscriber SET confirmed_at = NULL
 WHERE id NOT IN (SELECT id FROM subscriber ORDER BY id LIMIT :traced)"""
-
-
-class CountingHandler:
-    """Accept every message and count it; keep nothing."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.count += 1
-        return "250 OK"
-
-
-def run_sink(port: int) -> None:
-    """Count messages on 127.0.0.1:port; answer each stdin line with the count, and on exit."""
-    from aiosmtpd.controller import Controller
-
-    handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        print("ready", flush=True)
-        for _line in sys.stdin:
-            print(handler.count, flush=True)
-    finally:
-        controller.stop()
-        print(handler.count, flush=True)
-
-
-class Sink:
-    """The SMTP sink in its own process, so its CPU is not this process's."""
-
-    def __init__(self, stack: ExitStack, log: Path) -> None:
-        self.port, self.log = free_port(), log
-        with log.open("w") as errors:
-            command = [sys.executable, __file__, "--sink", str(self.port)]
-            self.process = spawn(stack, command, stderr=errors)
-        # Registered after spawn's stop, so it runs first: closing stdin lets the sink report
-        # its final count and exit; spawn's stop then finds it gone (or kills it).
-        stack.callback(self.stop)
-        if self.process.stdout.readline().strip() != "ready":
-            raise BenchError(f"the SMTP sink did not start:\n{tail(log)}")
-
-    def count(self) -> int:
-        """Return how many messages the sink has accepted so far."""
-        line = ask(self.process, "count")
-        if not line:
-            raise BenchError(f"the SMTP sink exited:\n{tail(self.log)}")
-        return int(line)
-
-    def stop(self) -> int | None:
-        """Stop the sink and return its final count, killing it if it does not stop in 10 s."""
-        if self.process.poll() is not None:
-            return None
-        final = None
-        try:
-            self.process.stdin.close()
-            final = int(self.process.stdout.readline() or -1)
-            self.process.wait(10)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait()
-        return final
 
 
 def create_database(url: str, *, now: datetime, subscribers: int) -> Engine:
@@ -232,7 +167,7 @@ def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
+def benchmark(plan: Plan, as_json: bool, *, tmp: Path, stack: ExitStack) -> None:
     """Time the tracker path and the baseline in interleaved rounds; measure memory; print."""
     sink = Sink(stack, tmp / "sink.log")
     now, n = clock.now(), plan.subscribers
@@ -290,8 +225,10 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     engine.dispose()
+    # Peak RSS of the path alone, each in a fresh process: all subscribers, then a tenth of them.
+    rss = {k: peak_rss_mib(env, tmp, k) for k in (n, n // 10)}
     final = sink.stop()
-    total = n * 2 * plan.rounds + plan.traced
+    total = n * 2 * plan.rounds + plan.traced + n + n // 10
     if final != total:
         raise BenchError(f"the sink counted {final} messages in all, not {total}")
 
@@ -316,20 +253,26 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
         f"\ntracemalloc peak of the tracker path (queue + send) for {plan.traced:,} subscribers"
         f" (an extra, untimed run of {memory['total']:.1f} s): {peak:.1f} MiB\n"
         f"ru_maxrss: {rss_tracker:.0f} MiB after the first tracker path of {n:,} (with setup),"
-        f" {rss_end:.0f} MiB after the timed rounds (with {n:,} built messages for smtplib)"
+        f" {rss_end:.0f} MiB after the timed rounds (with {n:,} built messages for smtplib)\n"
+        f"peak RSS of the path alone in a fresh process: {rss[n]:.0f} MiB for {n:,},"
+        f" {rss[n // 10]:.0f} MiB for {n // 10:,} ({rss[n] / rss[n // 10]:.2f}×)"
     )
+    if as_json:
+        print_json(
+            {
+                "digest_vs_smtplib": rate["tracker path (queue + send)"] / smtp_rate,
+                "digest_rss_10k_vs_1k": rss[n] / rss[n // 10],
+            }
+        )
 
 
 def main() -> int:
     """Parse the options and run the benchmark, cleaning up on any exit."""
-    parser = make_parser(__doc__, quick="1,000 subscribers, a smoke test")
-    parser.add_argument("--sink", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser = make_parser(__doc__, quick="300 subscribers, a smoke test")
     args = parser.parse_args()
-    if args.sink:
-        run_sink(args.sink)
-        return 0
     plan = QUICK if args.quick else FULL
-    return run_benchmark(partial(benchmark, plan), prefix="bench-digest-", stopped="the SMTP sink")
+    body = partial(benchmark, plan, args.json)
+    return run_benchmark(body, prefix="bench-digest-", stopped="the SMTP sink")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from _support import (
     ask,
     make_parser,
     medians,
+    print_json,
     print_table,
     run_benchmark,
     run_rounds,
@@ -171,7 +172,7 @@ def timed(
     return wall * 1000, cpu * 1000, statements[0] - counted
 
 
-def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
+def benchmark(plan: Plan, as_json: bool, *, tmp: Path, stack: ExitStack) -> None:
     """Build the database and the fake, measure the three targets in rounds, print medians."""
     fake = FakeOffice(stack)
     fake.set_charts(initial_charts())
@@ -260,13 +261,21 @@ def benchmark(plan: Plan, *, tmp: Path, stack: ExitStack) -> None:
             for name in targets
         ],
     )
+    if as_json:
+        print_json(
+            {
+                "poll_unchanged_vs_bare": wall["poll, no change"] / wall["bare GETs"],
+                "poll_one_change_vs_bare": wall["poll, one change"] / wall["bare GETs"],
+            }
+        )
 
 
 def main() -> int:
     """Parse the options and run the benchmark, cleaning up on any exit."""
     args = make_parser(__doc__).parse_args()
     plan = QUICK if args.quick else FULL
-    return run_benchmark(partial(benchmark, plan), prefix="bench-poll-", stopped="the fake")
+    body = partial(benchmark, plan, args.json)
+    return run_benchmark(body, prefix="bench-poll-", stopped="the fake")
 
 
 if __name__ == "__main__":

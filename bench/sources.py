@@ -5,7 +5,6 @@ one JSON line such as ``{"sources_vs_bare": 1.1}``).
 """
 
 import dataclasses
-import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,16 @@ from functools import partial
 from pathlib import Path
 
 import httpx
-from _support import ROOT, BenchError, make_parser, print_table, run_rounds, seeded_engine, spawn
+from _support import (
+    ROOT,
+    BenchError,
+    make_parser,
+    print_json,
+    print_table,
+    run_rounds,
+    seeded_engine,
+    spawn,
+)
 
 from jobs.check_sources import build_fetcher, check
 from jobs.context import JobContext
@@ -101,7 +109,7 @@ def benchmark(plan: Plan, as_json: bool, *, tmp: Path, stack) -> None:
         [(name, wall[name] * 1000, wall[name] / wall["bare GETs"]) for name in wall],
     )
     if as_json:
-        print(json.dumps({"sources_vs_bare": round(ratio, 3), "feeds": plan.feeds}))
+        print_json({"sources_vs_bare": ratio, "feeds": plan.feeds})
 
 
 def main() -> int:
@@ -109,7 +117,6 @@ def main() -> int:
     from _support import run_benchmark
 
     parser = make_parser(__doc__)
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     body = partial(benchmark, plan, args.json)

@@ -1,5 +1,6 @@
 """Public pages: the dashboard, one item with its history, the change feed."""
 
+from functools import lru_cache
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -50,6 +51,9 @@ bp.add_app_template_filter(cross_referenced, "cross_referenced")
 
 HISTORY_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
+# The diff depends only on the two texts, which rarely change: compute it once per pair. The
+# template only reads the list, so one shared list per pair is safe.
+cached_word_diff = lru_cache(maxsize=512)(word_diff)
 
 
 @bp.app_template_global()
@@ -176,7 +180,7 @@ def item_detail(slug: str, number: str):
         page=page,
         per_page=HISTORY_PER_PAGE,
         other_events=item_events(session, item.id, excluding_kind="item_status_changed"),
-        diff=word_diff(item.draft_text, item.text) if item.draft_text else None,
+        diff=cached_word_diff(item.draft_text, item.text) if item.draft_text else None,
         statuses=STATUS_INFO,
         documents=item_documents(session, item.id),
         **lineage_context(session, item),
