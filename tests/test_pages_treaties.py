@@ -22,3 +22,23 @@ def test_paragraphs_and_treaties_link_both_ways(client):
     assert 'href="/treaties/cets-210"' in item
     treaty = client.get("/treaties/cets-210").get_data(as_text=True)
     assert 'href="/texts/res-2616/9.2.1"' in treaty and "accelerate progress towards" in treaty
+
+
+def test_the_report_prints_the_whole_text_with_statuses_roll_ups_and_notes(client, login):
+    from tests.conftest import csrf_token
+
+    login()
+    form = client.get("/texts/res-2616/9.2.1/status").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    data = {"csrf_token": csrf_token(form), "version": version, "status": "in_progress",
+            "note": "Bill tabled in the Mazhilis", "happened_on": "2025-11-02"}  # fmt: skip
+    assert client.post("/texts/res-2616/9.2.1/status", data=data).status_code == 302
+    report = client.get("/report").get_data(as_text=True)
+    assert "Resolution 2616 (2025): implementation report" in report and "generated <time" in report
+    assert len(re.findall(r'class="report-item ', report)) == 28
+    assert "Sub-paragraphs: 1 of 2 not assessed, 1 of 2 in progress" in report
+    assert 'Latest note</strong> (<time datetime="2025-11-02">' in report
+    assert "Bill tabled in the Mazhilis" in report
+    summary = " ".join(report.split())
+    assert "17 paragraphs ask for action: 16 not assessed, 1 in progress." in summary
+    assert client.get("/texts/nope/report").status_code == 404
