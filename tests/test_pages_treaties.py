@@ -42,3 +42,33 @@ def test_the_report_prints_the_whole_text_with_statuses_roll_ups_and_notes(clien
     summary = " ".join(report.split())
     assert "17 paragraphs ask for action: 16 not assessed, 1 in progress." in summary
     assert client.get("/texts/nope/report").status_code == 404
+
+
+def test_the_review_queue_shows_paragraph_treaty_change_and_evidence_side_by_side(
+    client, login, engine
+):
+    from datetime import date
+
+    from sqlmodel import select
+
+    from tracker import clock
+    from tracker.db import unit_of_work
+    from tracker.models import Treaty
+    from tracker.treaties.changes import record_treaty_change
+    from tracker.treaties.queries import treaty_dates
+
+    with unit_of_work(engine) as session:
+        treaty = session.exec(select(Treaty).where(Treaty.slug == "cets-210")).one()
+        record_treaty_change(
+            session, treaty, new_state="signed",
+            new_dates=treaty_dates(treaty) | {"signed_on": date(2025, 11, 19)},
+            origin="poll", source="Treaty Office chart", actor="poll-treaties", now=clock.now(),
+        )  # fmt: skip
+    login()
+    page = client.get("/reviews").get_data(as_text=True)
+    review = page[page.index('id="review-') :]
+    review = review[: review.index("</section>")]
+    columns = re.findall(r"<h3>(.*?)</h3>", review)
+    assert columns == ["The paragraph", "The treaty change", "The evidence"]
+    assert "accelerate progress towards the ratification" in review or "Istanbul" in review
+    assert 'Signature <time datetime="2025-11-19">19 November 2025</time>' in review
