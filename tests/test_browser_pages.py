@@ -23,6 +23,7 @@ PUBLIC_PAGES = (
     "/changes",
     "/changes?kind=status&since=2025-01-01",
     "/statuses",
+    "/report",
     "/treaties",
     "/treaties/cets-210",
     "/sources",

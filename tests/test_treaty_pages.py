@@ -53,7 +53,10 @@ def test_treaty_list_and_pages_before_any_poll(client):
 
 def test_treaty_page_shows_history_with_evidence_and_sources_page(client, engine, changed):
     page = client.get("/treaties/cets-210").get_data(as_text=True)
-    assert "Signed" in page and "Signature 2026-01-10" in page
+    # One date format everywhere, ISO in the markup; "since" is the source's date of the state.
+    assert "Signed" in page
+    assert 'Signature <time datetime="2026-01-10">10 January 2026</time>' in page
+    assert 'since <time datetime="2026-01-10">10 January 2026</time>' in page
     assert page.count("Evidence #") == 2 and "Treaty Office poll" in page and "seeded" in page
     with Session(engine) as session:
         raw = session.exec(select(RawResponse).order_by(RawResponse.id.desc())).first()

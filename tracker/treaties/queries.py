@@ -69,6 +69,24 @@ def invitation_lapsed(treaty: Treaty, today: date) -> bool:
     return treaty.invitation_lapses_on is not None and treaty.invitation_lapses_on < today
 
 
+# The date the source gives for reaching each state: "since" on the pages means this date.
+STATE_DATES = {
+    "signed": "signed_on",
+    "ratified": "consent_on",
+    "acceded": "consent_on",
+    "in_force": "in_force_on",
+    "denounced": "denounced_on",
+    "suspended": "suspended_on",
+    "invited": "invited_on",
+}
+
+
+def state_since(treaty: Treaty, state: str) -> date | None:
+    """Return the date the source gives for the state shown, or None if it gives none."""
+    name = STATE_DATES.get(state)
+    return getattr(treaty, name) if name else None
+
+
 def display_state(treaty: Treaty, today: date) -> str:
     """Return the state to show: "invited" when not signed with a live invitation."""
     if treaty.state == NOT_SIGNED and treaty.invited_on and not invitation_lapsed(treaty, today):

@@ -30,6 +30,7 @@ from tracker.items.queries import (
     parent_item,
     status_counts,
 )
+from tracker.items.report import report_rows
 from tracker.items.rollups import rollup, rollups_by_parent
 from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
@@ -245,6 +246,25 @@ def changes_atom():
         title="Resolution 2616 (2025) follow-up: changes",
         path="/changes.atom" + suffix,
         page_url=links().base_url + "/changes" + suffix,
+    )
+
+
+@bp.get("/report", defaults={"slug": None})
+@bp.get("/texts/<slug>/report")
+def report(slug: str | None):
+    session = get_session()
+    text = get_text(session, slug or current_app.extensions["tracker_settings"].default_text)
+    if text is None:
+        abort(404)
+    g.text_slug = text.slug
+    return render_template(
+        "public/report.html",
+        text=text,
+        rows=report_rows(session, document_id=text.id),
+        counts=status_counts(session, document_id=text.id),
+        context_total=context_count(session, document_id=text.id),
+        statuses=STATUS_INFO,
+        generated=clock.now(),
     )
 
 

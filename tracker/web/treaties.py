@@ -7,7 +7,7 @@ from tracker.db import begin_write, get_session
 from tracker.items.reviews import ReviewError, confirm_review, dismiss_review, review_evidence_id
 from tracker.items.status_changes import Actor
 from tracker.items.statuses import STATUS_INFO
-from tracker.models import Item, ItemReview
+from tracker.models import Item, ItemReview, Treaty, TreatyStateChange
 from tracker.sources.catalogue import sources_with_health
 from tracker.sources.evidence import get_response, response_text, response_treaty
 from tracker.sources.health import (
@@ -26,6 +26,7 @@ from tracker.treaties.queries import (
     invitation_lapsed,
     open_reviews,
     polled_treaties,
+    state_since,
     treaty_history,
     treaty_items,
     treaty_label,
@@ -42,6 +43,7 @@ HELPERS = {
     "state_label": state_label,
     "treaty_label": treaty_label,
     "display_state": display_state,
+    "state_since": state_since,
     "invitation_lapsed": invitation_lapsed,
     "date_labels": DATE_LABELS,
     "origin_labels": ORIGIN_LABELS,
@@ -114,9 +116,18 @@ def evidence(response_id: int):
 @login_required()
 def reviews():
     session = get_session()
-    pending = [(r, session.get(Item, r.item_id)) for r in open_reviews(session)]
+    pending = []
+    for review in open_reviews(session):
+        # Side by side: the paragraph, the treaty change that flagged it, and its evidence.
+        change = session.get(TreatyStateChange, review.treaty_change_id)
+        treaty = session.get(Treaty, change.treaty_id) if change else None
+        pending.append((review, session.get(Item, review.item_id), change, treaty))
     return render_template(
-        "treaties/reviews.html", pending=pending, form=ReviewForm(), statuses=STATUS_INFO
+        "treaties/reviews.html",
+        pending=pending,
+        form=ReviewForm(),
+        statuses=STATUS_INFO,
+        **HELPERS,
     )
 
 
