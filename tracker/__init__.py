@@ -43,14 +43,17 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.web import caching, security
+    from tracker.web import caching, names, request_guards, security
 
+    request_guards.init_app(app)
     security.init_app(app)
+    names.init_app(app)
     caching.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from tracker.web import (
+        account,
         admin,
         api,
         auth,
@@ -64,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
         treaties,
     )
 
-    for module in (public, auth, monitor, admin, api, treaties, subscriptions, errors):
+    for module in (public, auth, account, monitor, admin, api, treaties, subscriptions, errors):
         app.register_blueprint(module.bp)
     for module in (openapi, exports, feeds):
         app.register_blueprint(module.bp)

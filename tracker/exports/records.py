@@ -17,6 +17,7 @@ from tracker.treaties.queries import (
     treaty_dates,
     treaty_reference,
 )
+from tracker.users import actor_name
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -24,10 +25,11 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def who(row: Any) -> str:
-    """Return the public name of whoever made a change, never an address."""
-    # Rows written before display names existed carry the monitor's address.
-    return "a monitor" if "@" in row.actor else row.actor
+def who(row: Any, names: dict[int, str]) -> str:
+    """Return the public name of whoever made a change (a user's current name), never an address."""
+    name = actor_name(row, names)
+    # A label that slipped through as an address is never published.
+    return "a monitor" if "@" in name else name
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def item_record(item: Item, parent: str | None, text_slug: str, links: Links) ->
     }
 
 
-def change_record(change: StatusChange, key: tuple[str, str], links: Links) -> dict[str, Any]:
+def change_record(
+    change: StatusChange, key: tuple[str, str], links: Links, names: dict[int, str]
+) -> dict[str, Any]:
     """Return the public form of one status change of the paragraph ``key`` (text, number)."""
     return {
         "id": change.id,
@@ -81,7 +85,7 @@ def change_record(change: StatusChange, key: tuple[str, str], links: Links) -> d
         "from": change.from_status,
         "to": change.to_status,
         "changed_at": iso(change.changed_at),
-        "by": who(change),
+        "by": who(change, names),
         "note": change.note,
         "evidence_url": change.evidence_url,
         "happened_on": iso(change.happened_on),

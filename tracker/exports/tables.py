@@ -13,6 +13,7 @@ from tracker.exports import queries
 from tracker.exports.records import Links, iso, who
 from tracker.items.queries import all_items
 from tracker.treaties.queries import DATE_NAMES, all_treaties, display_state, treaty_reference
+from tracker.users import display_names
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8; header=present"
 
@@ -50,7 +51,7 @@ def items_table(session: Session, links: Links, *, today: date) -> Table:
 
 def history_table(session: Session, links: Links, *, today: date) -> Table:
     """Return one row per status change, oldest first; who is a public name, never an address."""
-    keys = queries.item_keys(session)
+    keys, names = queries.item_keys(session), display_names(session)
     rows = [
         (
             change.id,
@@ -60,7 +61,7 @@ def history_table(session: Session, links: Links, *, today: date) -> Table:
             iso(change.changed_at),
             change.note,
             change.evidence_url,
-            who(change),
+            who(change, names),
             links.item(*keys[change.item_id]),
         )
         for change in queries.all_history(session)

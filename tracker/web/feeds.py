@@ -13,8 +13,10 @@ from tracker.exports.queries import item_feed_events, item_keys, treaty_feed_eve
 from tracker.exports.records import Links, who
 from tracker.items.queries import get_item
 from tracker.models import Event
+from tracker.safe_text import xml_safe
 from tracker.texts.queries import get_text
 from tracker.treaties.queries import get_treaty, treaty_label
+from tracker.web.api import public_names
 from tracker.web.caching import public
 
 bp = Blueprint("feeds", __name__)
@@ -40,7 +42,8 @@ def atom_response(events: list[Event], *, title: str, path: str, page_url: str):
         events=events,
         links=base,
         item_keys=keys,
-        who=who,
+        who=lambda row: who(row, public_names()),
+        xml_safe=xml_safe,
     )
     return body, 200, {"Content-Type": ATOM}
 

@@ -42,10 +42,12 @@ from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.caching import public
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 from tracker.web.feeds import FEED_LENGTH, atom_response, links
+from tracker.web.request_guards import MAX_PAGE, int_argument
 
 bp = Blueprint("public", __name__)
 
 HISTORY_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 200
 
 
 @bp.app_template_global()
@@ -66,9 +68,8 @@ def _current_text(endpoint: str, values: dict) -> None:
 
 
 def page_argument() -> int:
-    """Return the ?page= argument as a number of at least 1."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
+    """Return the ?page= argument as a number of at least 1, or answer 400."""
+    return int_argument("page", 1, minimum=1, maximum=MAX_PAGE)
 
 
 def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, list[str]]:
@@ -86,6 +87,8 @@ def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, l
         notices.append(f"There is no tag called “{tag}”; the tag filter was ignored.")
         tag = None
     query = (request.args.get("q") or "").strip() or None
+    if query is not None and len(query) > SEARCH_MAX_LENGTH:
+        abort(400, description=f"The search text is longer than {SEARCH_MAX_LENGTH} characters.")
     return ItemFilter(status=status, addressee=addressee, query=query, tag=tag), notices
 
 
