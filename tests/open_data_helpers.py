@@ -37,7 +37,7 @@ PUBLIC_DATA = [
     "/api/v1/treaties/cets-210",
     "/api/v1/openapi.json",
 ]
-TRICKY_NOTE = 'Bill "No. 12", tabled, read once\nthen, "amended";\r\nsee §3, Ä ü — 日本'
+TRICKY_NOTE = 'Bill "No. 12", tabled, read once\nthen, "amended";\nsee §3, Ä ü — 日本'
 
 
 def change_status(engine, number: str = "9.2.1", status: str = "in_progress", *,

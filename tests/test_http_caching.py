@@ -143,9 +143,9 @@ def test_the_sources_page_follows_job_runs(engine, client):
 
 
 def test_personal_pages_stay_no_store(client, login):
-    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    assert "no-store" in client.get("/login").headers["Cache-Control"]
     assert "ETag" not in client.get("/subscribe").headers
-    assert client.get("/subscribe").headers["Cache-Control"] == "no-store"
+    assert "no-store" in client.get("/subscribe").headers["Cache-Control"]
     anonymous = client.get("/texts/res-2616/9.2.1").headers["ETag"]
     login()
     page = client.get("/texts/res-2616/9.2.1", headers={"If-None-Match": anonymous})

@@ -94,7 +94,7 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     assert item["status"] == "in_progress" and item["parent"] == "9.2"
     today = clock.now().date().isoformat()
     change = item["history"][0]
-    assert change | {"changed_at": None, "id": None, "event_id": None, "by": None} == {
+    assert change | {"changed_at": None, "id": None, "event_id": None} == {
         "id": None,
         "event_id": None,
         "text_slug": "res-2616",

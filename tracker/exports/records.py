@@ -4,7 +4,6 @@ Links are absolute and built from ``TRACKER_BASE_URL``, so they are the same fro
 CLI export or a job. "Who" is a public name, never an address.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,10 +25,10 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def who(row: Any, names: Mapping[int, str]) -> str:
-    """Return the public name of whoever made a change, never an address."""
+def who(row: Any, names: dict[int, str]) -> str:
+    """Return the public name of whoever made a change (a user's current name), never an address."""
     name = actor_name(row, names)
-    # A row of a user that no longer exists may still carry an address written before names.
+    # A label that slipped through as an address is never published.
     return "a monitor" if "@" in name else name
 
 
@@ -75,7 +74,7 @@ def item_record(item: Item, parent: str | None, text_slug: str, links: Links) ->
 
 
 def change_record(
-    change: StatusChange, key: tuple[str, str], links: Links, names: Mapping[int, str]
+    change: StatusChange, key: tuple[str, str], links: Links, names: dict[int, str]
 ) -> dict[str, Any]:
     """Return the public form of one status change of the paragraph ``key`` (text, number)."""
     return {

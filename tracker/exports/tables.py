@@ -51,8 +51,7 @@ def items_table(session: Session, links: Links, *, today: date) -> Table:
 
 def history_table(session: Session, links: Links, *, today: date) -> Table:
     """Return one row per status change, oldest first; who is a public name, never an address."""
-    keys = queries.item_keys(session)
-    names = display_names(session)
+    keys, names = queries.item_keys(session), display_names(session)
     rows = [
         (
             change.id,

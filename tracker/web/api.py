@@ -5,7 +5,7 @@ the last row you have); ``next`` in the answer (and a ``Link: rel="next"`` heade
 the following page, or null at the end. The OpenAPI document is ``tracker.web.openapi``.
 """
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 
 from tracker import clock
 from tracker.db import get_session
@@ -25,8 +25,8 @@ from tracker.items.queries import get_item
 from tracker.models import Document, Event, Item
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import get_treaty
+from tracker.users import display_names
 from tracker.web.caching import allow_any_origin, public
-from tracker.web.names import request_names
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -51,6 +51,13 @@ def _cors(response):
     if request.method in {"GET", "HEAD"}:
         allow_any_origin(response)
     return response
+
+
+def public_names() -> dict[int, str]:
+    """Return every user's current public name by id, read once per request."""
+    if "display_names" not in g:
+        g.display_names = display_names(get_session())
+    return g.display_names
 
 
 def links() -> Links:
@@ -122,7 +129,7 @@ def event_record(event: Event) -> dict:
         "id": event.id,
         "kind": event.kind,
         "occurred_at": iso(event.occurred_at),
-        "actor": who(event, request_names()),
+        "actor": who(event, public_names()),
         "summary": event.summary,
         "item": event.payload.get("item"),
         "treaty": event.payload.get("treaty"),
@@ -186,9 +193,7 @@ def item(number: str):
     )
     body = item_record(found, parent.number if parent else None, text.slug, links())
     key = (text.slug, found.number)
-    body["history"] = [
-        change_record(change, key, links(), request_names()) for change in history
-    ]
+    body["history"] = [change_record(change, key, links(), public_names()) for change in history]
     return paged(body, more=more, last_key=history[-1].id if history else None)
 
 

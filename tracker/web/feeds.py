@@ -16,8 +16,8 @@ from tracker.models import Event
 from tracker.safe_text import xml_safe
 from tracker.texts.queries import get_text
 from tracker.treaties.queries import get_treaty, treaty_label
+from tracker.web.api import public_names
 from tracker.web.caching import public
-from tracker.web.names import request_names
 
 bp = Blueprint("feeds", __name__)
 
@@ -42,7 +42,7 @@ def atom_response(events: list[Event], *, title: str, path: str, page_url: str):
         events=events,
         links=base,
         item_keys=keys,
-        who=lambda row: who(row, request_names()),
+        who=lambda row: who(row, public_names()),
         xml_safe=xml_safe,
     )
     return body, 200, {"Content-Type": ATOM}
