@@ -31,6 +31,7 @@ from tracker.treaties.queries import (
     treaty_label,
 )
 from tracker.treaties.states import state_label
+from tracker.web.caching import public
 from tracker.web.forms import ReviewForm
 from tracker.web.request_guards import absolute_url
 from tracker.web.security import login_required
@@ -49,6 +50,7 @@ HELPERS = {
 
 
 @bp.get("/treaties")
+@public()
 def treaty_list():
     today = clock.now().date()
     return render_template(
@@ -57,6 +59,7 @@ def treaty_list():
 
 
 @bp.get("/treaties/<slug>")
+@public()
 def treaty_detail(slug: str):
     session = get_session()
     treaty = get_treaty(session, slug)
@@ -74,6 +77,7 @@ def treaty_detail(slug: str):
 
 
 @bp.get("/sources")
+@public(job_runs=True)
 def sources():
     session = get_session()
     interval = current_app.extensions["tracker_settings"].poll_interval_minutes
@@ -91,6 +95,7 @@ def sources():
 
 
 @bp.get("/evidence/<int:response_id>")
+@public()
 def evidence(response_id: int):
     session = get_session()
     response = get_response(session, response_id)
