@@ -28,7 +28,7 @@ from tracker.texts.seeding import seed_database
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUSES = [status.value for status in Status]
-ACTOR = Actor(label="Bench monitor")
+ACTOR = Actor(label="Bench monitor")  # a name: events refuse addresses as actors
 
 R = TypeVar("R")
 Column = tuple[str, int, str]  # header, width, format spec of the values (e.g. ".1f")
