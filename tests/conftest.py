@@ -137,3 +137,11 @@ def login(client, make_user):
         return email
 
     return do_login
+
+
+@pytest.fixture
+def reader(engine):
+    """Return a confirmed subscriber, reader@example.org (see tests/hostile_helpers.py)."""
+    from tests.hostile_helpers import make_reader
+
+    return make_reader(engine)

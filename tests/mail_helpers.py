@@ -204,7 +204,7 @@ def record_change(engine, number: str, status: str, note: str, *, evidence=None)
             new_status=status,
             note=note,
             evidence_url=evidence,
-            actor=Actor("monitor@example.org"),
+            actor=Actor("Monitor 1"),
             expected_version=item.version,
             now=clock.now(),
         )

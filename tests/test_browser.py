@@ -36,7 +36,7 @@ def test_monitor_logs_in_changes_a_status_and_sees_it_in_the_history(live_server
     history = page.get_by_role("table")
     row = history.locator("tbody tr").first
     assert "The Mazhilis tabled a <b>ratification</b> bill." in row.inner_text()
-    assert "monitor@example.org" in row.inner_text()
+    assert "Monitor 1" in row.inner_text() and "monitor@example.org" not in row.inner_text()
     assert row.get_by_role("link", name="https://example.org/bill").count() == 1
     page.goto(f"{live_server}/changes")
     assert "§9.2.1: Not assessed → In progress" in page.locator("main").inner_text()
@@ -79,4 +79,32 @@ def test_sources_page_and_the_needs_review_flow(
     page.goto(f"{live_server}/items/9.2.1")
     assert "In progress" in page.locator(".status-box").inner_text()
     row = page.get_by_role("table").locator("tbody tr").first
-    assert "CETS 210" in row.inner_text() and "monitor@example.org" in row.inner_text()
+    assert "CETS 210" in row.inner_text() and "Monitor 1" in row.inner_text()
+
+
+def test_no_public_page_shows_a_monitors_address(live_server, browser, app, client, login):
+    """Crawl every public page an anonymous visitor reaches after a monitor's change."""
+    from tests.test_web import submit_change
+
+    login("private.monitor@example.org")
+    assert submit_change(client, note="Bill tabled").status_code == 302
+    anonymous = browser.new_context()
+    page = anonymous.new_page()
+    to_visit, seen = ["/", "/changes.atom", "/api/v1/events", "/api/v1/items/9.2.1"], set()
+    while to_visit and len(seen) < 80:
+        path = to_visit.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(f"{live_server}{path}")
+        assert response.status == 200, path
+        assert "private.monitor" not in response.text(), path
+        if "html" in response.headers.get("content-type", ""):
+            assert "private.monitor" not in page.content(), path
+            links = "els => els.map(e => e.getAttribute('href'))"
+            for href in page.eval_on_selector_all("a[href^='/']", links):
+                clean = href.split("#")[0]
+                if clean and not clean.startswith(("/login", "/static")) and clean not in seen:
+                    to_visit.append(clean)
+    assert {"/texts/res-2616/9.2.1", "/changes", "/treaties"} <= seen
+    anonymous.close()

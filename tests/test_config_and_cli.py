@@ -97,7 +97,20 @@ def test_cli_upgrade_seed_and_users_add(tmp_path, monkeypatch):
         args=["users", "add", "Ana@Example.org", "--role", "admin"],
         input="a-long-enough-password\na-long-enough-password\n",
     )
-    assert added.exit_code == 0 and "Added ana@example.org as admin." in added.output
+    assert added.exit_code == 0 and "Added ana@example.org as admin, shown as “Monitor 1”" in (
+        added.output
+    )
+    named = runner.invoke(
+        args=["users", "add", "cy@example.org", "--name", "Cy of Almaty"],
+        input="a-long-enough-password\na-long-enough-password\n",
+    )
+    assert named.exit_code == 0 and "shown as “Cy of Almaty”" in named.output
+    for bad_name in ("cy@example.org", "Cy of Almaty", "\u202eevil"):
+        taken = runner.invoke(
+            args=["users", "add", "dee@example.org", "--name", bad_name],
+            input="a-long-enough-password\na-long-enough-password\n",
+        )
+        assert taken.exit_code != 0, bad_name
     refused = runner.invoke(args=["users", "add", "bob@example.org"], input="short\nshort\n")
     assert refused.exit_code != 0 and "at least 12 characters" in refused.output
     app.extensions["db_engine"].dispose()

@@ -70,7 +70,7 @@ def test_linking_shows_the_document_on_the_paragraph_and_in_the_feeds(client, lo
         archive = f"https://tracker.example.org/documents/{document.id}"
         assert {c.evidence_url for c in changes} == {archive}
         decision = session.exec(select(DocumentDecision)).one()
-        assert (decision.decision, decision.actor) == ("linked", "monitor@example.org")
+        assert (decision.decision, decision.actor) == ("linked", "Monitor 1")
         assert decision.item_numbers == ["11.4", "11.5"]
     assert "document linked" in client.get("/changes").get_data(as_text=True)
     assert "document linked" in client.get("/changes.atom").get_data(as_text=True)

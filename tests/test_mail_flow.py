@@ -61,7 +61,7 @@ def test_subscribe_confirm_alerts_from_monitor_and_poller_then_one_click_unsubsc
     assert alert["Subject"] == "[Resolution 2616] §9.2.1: In progress → Partially implemented"
     body = text_of(alert)
     assert "Law adopted <b>today</b>" in body and "https://adilet.example/law-1" in body
-    assert "by monitor@example.org" in body
+    assert "by Monitor 1" in body and "monitor@example.org" not in body
     assert "https://tracker.example.org/items/9.2.1" in body
     html = alert.get_body(preferencelist=("html",)).get_content()
     assert "Law adopted &lt;b&gt;today&lt;/b&gt;" in html

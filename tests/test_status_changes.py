@@ -21,7 +21,7 @@ from tracker.items.status_changes import (
 from tracker.models import Event, StatusChange
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-MONITOR = Actor(label="monitor@example.org")
+MONITOR = Actor(label="Monitor 1")
 
 
 def change(
@@ -59,7 +59,7 @@ def test_change_writes_status_history_and_event_together(session):
         "not_assessed",
         "in_progress",
         "Draft law tabled",
-        "monitor@example.org",
+        "Monitor 1",
     )
     assert history.evidence_url == "https://example.org/law"
     [event] = events_after(session, 0, limit=10)

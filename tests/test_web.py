@@ -85,9 +85,11 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     assert response.status_code == 302 and response.headers["Location"] == "/texts/res-2616/9.2.1"
     html = client.get("/texts/res-2616/9.2.1").get_data(as_text=True)
     assert "Bill No. 12 tabled" in html and "https://parlam.kz/bill/12" in html
-    assert "monitor@example.org" in html
+    # Monitors are shown by their public name; the address is for admins only.
+    assert "Monitor 1" in html and "monitor@example.org" not in html
     feed = client.get("/changes").get_data(as_text=True)
     assert '>§9.2.1</a>: Not assessed → In progress <span class="meta">by' in feed
+    assert "by Monitor 1" in feed
     item = client.get("/api/v1/items/9.2.1").get_json()
     assert item["status"] == "in_progress" and item["parent"] == "9.2"
     today = clock.now().date().isoformat()
@@ -97,7 +99,7 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
         "from": "not_assessed",
         "to": "in_progress",
         "changed_at": None,
-        "by": "monitor@example.org",
+        "by": "Monitor 1",
         "note": "Bill No. 12 tabled",
         "evidence_url": "https://parlam.kz/bill/12",
         "happened_on": today,
@@ -105,6 +107,12 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     atom = client.get("/changes.atom")
     assert atom.headers["Content-Type"].startswith("application/atom+xml")
     assert "Bill No. 12 tabled" in atom.get_data(as_text=True)
+    assert "<name>Monitor 1</name>" in atom.get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    events = client.get("/api/v1/events").get_json()["events"]
+    assert [e["actor"] for e in events if e["kind"] == "item_status_changed"] == ["Monitor 1"]
+    for page in ("/items/9.2.1", "/changes", "/changes.atom", "/api/v1/events", "/"):
+        assert "monitor@example.org" not in client.get(page).get_data(as_text=True), page
 
 
 @pytest.mark.parametrize(
@@ -160,7 +168,7 @@ def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, c
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "was changed by someone else" in html
-    assert "First note" in html and "first@example.org" in html
+    assert "First note" in html and "by Monitor 1" in html and "first@example.org" not in html
     assert "My second note" in html
     # The form now carries the version the monitor has seen: resubmitting records the change.
     version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
@@ -180,22 +188,42 @@ def test_second_editor_gets_a_conflict_sees_the_change_and_keeps_the_note(app, c
 
 
 @pytest.mark.postgres
-def test_login_failure_throttling_and_next_validation(client, make_user):
+def test_failed_logins_slow_the_account_down_but_never_lock_the_owner_out(client, make_user):
+    from datetime import timedelta
+
+    from tracker import clock
+
     make_user()
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    for _ in range(5):
-        bad = client.post(
-            "/login",
-            data={"email": "monitor@example.org", "password": "wrong", "csrf_token": token},
-        )
-        assert bad.status_code == 401
-    throttled = client.post(
-        "/login", data={"email": "monitor@example.org", "password": PASSWORD, "csrf_token": token}
-    )
+
+    def attempt(password: str, at):
+        with clock.frozen_at(at):
+            return client.post(
+                "/login",
+                data={"email": "monitor@example.org", "password": password, "csrf_token": token},
+            )
+
+    start = clock.now()
+    for n in range(5):
+        assert attempt("wrong", start + timedelta(seconds=n)).status_code == 401
+    # After the 5 free failures each wait doubles: 1 s, then 2 s after the sixth failure.
+    throttled = attempt(PASSWORD, start + timedelta(seconds=4.5))
     assert throttled.status_code == 429 and "Too many failed attempts" in throttled.get_data(
         as_text=True
     )
-    assert int(throttled.headers["Retry-After"]) > 0
+    assert throttled.headers["Retry-After"] == "1"
+    assert attempt("wrong", start + timedelta(seconds=5)).status_code == 401
+    assert attempt(PASSWORD, start + timedelta(seconds=6.5)).status_code == 429
+    # The owner, waiting out the (short) delay, gets in even though the attacker kept trying.
+    assert attempt(PASSWORD, start + timedelta(seconds=7)).status_code == 302
+
+
+def test_the_login_delay_grows_and_is_capped():
+    from tracker.users import MAX_LOGIN_DELAY_SECONDS, account_delay
+
+    delays = [account_delay(n, free=5).total_seconds() for n in range(4, 14)]
+    assert delays == [0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert MAX_LOGIN_DELAY_SECONDS == 60
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])

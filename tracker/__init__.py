@@ -43,15 +43,27 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.web import security
+    from tracker.web import names, request_guards, security
 
+    request_guards.init_app(app)
     security.init_app(app)
+    names.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tracker.web import admin, api, auth, errors, monitor, public, subscriptions, treaties
+    from tracker.web import (
+        account,
+        admin,
+        api,
+        auth,
+        errors,
+        monitor,
+        public,
+        subscriptions,
+        treaties,
+    )
 
-    for module in (public, auth, monitor, admin, api, treaties, subscriptions, errors):
+    for module in (public, auth, account, monitor, admin, api, treaties, subscriptions, errors):
         app.register_blueprint(module.bp)
     _register_watch_blueprints(app)
 

@@ -84,18 +84,25 @@ def users_group() -> None:
 @users_group.command("add")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["monitor", "admin"]), default="monitor")
+@click.option(
+    "--name",
+    default="",
+    help="Public name shown on pages, feeds and mail (default: “Monitor” and a number).",
+)
 @click.password_option(envvar="TRACKER_NEW_USER_PASSWORD")
 @with_appcontext
-def users_add(email: str, role: str, password: str) -> None:
+def users_add(email: str, role: str, name: str, password: str) -> None:
     """Add a user who can log in; the password is asked for twice."""
     from tracker.users import UserError, create_user
 
     try:
         with unit_of_work(_engine()) as session:
-            user = create_user(session, email=email, password=password, role=role)
+            user = create_user(
+                session, email=email, password=password, role=role, display_name=name or None
+            )
     except UserError as invalid:
         raise click.ClickException(str(invalid)) from None
-    click.echo(f"Added {user.email} as {user.role}.")
+    click.echo(f"Added {user.email} as {user.role}, shown as “{user.display_name}”.")
 
 
 @click.command("serve")

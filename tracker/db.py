@@ -20,6 +20,8 @@ def create_db_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # REPLACE then fires the DELETE triggers of the append-only history (see 0007).
+            cursor.execute("PRAGMA recursive_triggers=ON")
             cursor.close()
 
         return engine

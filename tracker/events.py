@@ -19,11 +19,18 @@ def append_event(
     summary: str,
     actor: str,
     now: datetime,
+    user_id: int | None = None,
     item_id: int | None = None,
     treaty_id: int | None = None,
     payload: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to the log and return it with its id."""
+    """Append one event to the log and return it with its id.
+
+    ``actor`` is a job's name or a user's display name, never an address; pass ``user_id`` for
+    a user so the log shows the user's current name.
+    """
+    if "@" in actor:
+        raise ValueError("an event's actor must be a name, not an address")
     if session.get_bind().dialect.name == "postgresql":
         # Ids come from a sequence: without this, a transaction that took id 7 could commit
         # after one that took id 8, and a reader at "after=8" would never see event 7.
@@ -32,6 +39,7 @@ def append_event(
         kind=kind,
         summary=summary,
         actor=actor,
+        user_id=user_id,
         occurred_at=now,
         item_id=item_id,
         treaty_id=treaty_id,

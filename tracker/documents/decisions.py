@@ -70,6 +70,7 @@ def link_document(
             kind="document_linked",
             summary=f"§{item.number}: document linked: {document.title}",
             actor=actor.label,
+            user_id=actor.user_id,
             now=now,
             item_id=item.id,
             payload={

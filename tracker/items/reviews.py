@@ -8,6 +8,7 @@ from tracker.events import append_event
 from tracker.items.status_changes import Actor, StatusChangeError, record_status_change
 from tracker.items.statuses import status_label
 from tracker.models import Item, ItemReview, TreatyStateChange
+from tracker.safe_text import clean_note
 
 
 class ReviewError(ValueError):
@@ -62,6 +63,7 @@ def dismiss_review(
     """Keep the item's status and record that the suggestion was dismissed."""
     _open(review)
     item = session.get(Item, review.item_id)
+    note = clean_note(note)
     text = f"Dismissed: {review.reason}" + (f"\n{note.strip()}" if note.strip() else "")
     event_id = _resolution_event(session, review, item, "dismissed", text, actor, now)
     _resolve(session, review, "dismissed", actor, now, event_id)
@@ -74,6 +76,7 @@ def _resolution_event(session, review, item, resolution, note, actor, now) -> in
         summary=f"§{item.number}: suggested status “{status_label(review.suggested_status)}”"
         f" {resolution}; status stays “{status_label(item.status)}”",
         actor=actor.label,
+        user_id=actor.user_id,
         now=now,
         item_id=item.id,
         payload={"item": item.number, "review": review.id, "note": note},
@@ -85,6 +88,7 @@ def _resolve(session, review, resolution, actor, now, event_id) -> None:
     review.resolution = resolution
     review.resolved_at = now
     review.resolved_by = actor.label
+    review.resolved_by_user_id = actor.user_id
     review.resolution_event_id = event_id
     session.add(review)
     session.flush()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from tracker.events import append_event
 from tracker.items.statuses import Status, status_label
 from tracker.models import Item, StatusChange, User
+from tracker.safe_text import UnsafeText, clean_note
 
 NOTE_MAX_LENGTH = 5000
 URL_MAX_LENGTH = 2000
@@ -33,7 +34,11 @@ class StaleItemError(StatusChangeError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: a logged-in user, or a named job."""
+    """Who makes a change: a logged-in user, or a named job.
+
+    A user is stored by id and shown by the current display name; ``label`` is the name at the
+    time of the change (never the address), kept for rows whose user is gone.
+    """
 
     label: str
     user_id: int | None = None
@@ -41,7 +46,7 @@ class Actor:
     @classmethod
     def for_user(cls, user: User) -> "Actor":
         """Return the actor for a logged-in user."""
-        return cls(label=user.email, user_id=user.id)
+        return cls(label=user.display_name, user_id=user.id)
 
 
 def validate_evidence_url(url: str | None) -> str | None:
@@ -52,8 +57,8 @@ def validate_evidence_url(url: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise StatusChangeError("The evidence link must be a full http:// or https:// URL.")
-    if len(url) > URL_MAX_LENGTH or any(c.isspace() for c in url):
-        raise StatusChangeError("The evidence link is too long or contains spaces.")
+    if len(url) > URL_MAX_LENGTH or any(c.isspace() or not c.isprintable() for c in url):
+        raise StatusChangeError("The evidence link is too long or contains spaces or controls.")
     return url
 
 
@@ -74,7 +79,10 @@ def record_status_change(
         target = Status(new_status)
     except ValueError:
         raise StatusChangeError(f"Unknown status {new_status!r}.") from None
-    note = note.strip()
+    try:
+        note = clean_note(note).strip()
+    except UnsafeText as unsafe:
+        raise StatusChangeError(str(unsafe)) from None
     if not note:
         raise StatusChangeError("A note explaining the change is required.")
     if len(note) > NOTE_MAX_LENGTH:
@@ -108,6 +116,7 @@ def record_status_change(
         kind="item_status_changed",
         summary=summary,
         actor=actor.label,
+        user_id=actor.user_id,
         now=now,
         item_id=item.id,
         payload={

@@ -11,6 +11,7 @@ from tracker.config import Settings
 from tracker.mail.compose import MailIdentity
 from tracker.mail.tokens import make_compact_token, make_token
 from tracker.models import Event, Item, Subscriber, SubscriptionTopic, Treaty
+from tracker.users import actor_name, display_names
 
 # Source health is for monitors; a treaty change mailed as the treaty's own event is not
 # mailed again as each linked item's timeline entry, unless the item itself was chosen.
@@ -125,6 +126,7 @@ class MailedEvent:
 def describe_events(session: Session, settings: Settings, events: list[Event]) -> list[MailedEvent]:
     """Return the events with their links and groups for a template."""
     slugs = dict(session.exec(select(Treaty.id, Treaty.slug)).all())
+    names = display_names(session)
     described = []
     for event in events:
         item = event.payload.get("item")
@@ -140,7 +142,7 @@ def describe_events(session: Session, settings: Settings, events: list[Event]) -
                 kind=event.kind,
                 summary=event.summary,
                 occurred_at=event.occurred_at,
-                actor=event.actor,
+                actor=actor_name(event, names),
                 note=event.payload.get("note"),
                 evidence_url=event.payload.get("evidence_url") or event.payload.get("evidence"),
                 url=url,

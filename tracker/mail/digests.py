@@ -229,7 +229,7 @@ def _queue_one(
         subject=f"{PREFIX} {period_name} digest for {period.title()}: {len(wanted)} change(s)",
         message_id=(
             f"<digest.{period.frequency}.{period.first_day:%Y%m%d}.{subscriber.id}."
-            f"{email_fingerprint(subscriber.email)[:8]}@{domain}>"
+            f"{email_fingerprint(settings.secret_key, subscriber.email)[:8]}@{domain}>"
         ),
         context={
             "groups": groups,

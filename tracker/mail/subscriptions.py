@@ -114,14 +114,17 @@ def start_subscription(
     email = normalise_email(email)
     wanted = validate_preferences(session, wanted)
     subscriber = find_subscriber(session, email)
-    if subscriber is not None and subscriber.confirmed_at is not None:
-        # A stranger must not be able to change a confirmed subscription by knowing the address.
-        # A suppressed one gets a new confirmation: confirming it lifts the suppression.
-        return subscriber, subscriber.suppressed_at is None
-    if subscriber is None:
-        subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
-        session.add(subscriber)
-        session.flush()
+    if subscriber is not None:
+        # A stranger must not change a subscription by knowing the address. A confirmed one
+        # stays as it is (a suppressed one gets a new confirmation: confirming it lifts the
+        # suppression); an unconfirmed one keeps the first request and gets a new
+        # confirmation mail (the owner can change the choices after confirming).
+        if subscriber.confirmed_at is not None:
+            return subscriber, subscriber.suppressed_at is None
+        return subscriber, False
+    subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
+    session.add(subscriber)
+    session.flush()
     set_preferences(session, subscriber, wanted)
     return subscriber, False
 
@@ -212,7 +215,7 @@ def subscriber_from_token(
     if subscriber is None:
         raise SubscriptionGone("This subscription no longer exists.")
     # The fingerprint stops a token from acting on a later subscriber that reuses the id.
-    if not token_matches(fingerprint, subscriber.email):
+    if not token_matches(secret_key, fingerprint, subscriber.email):
         raise TokenError("This link is not valid for this subscription.")
     return subscriber
 

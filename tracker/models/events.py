@@ -24,6 +24,9 @@ class Event(SQLModel, table=True):
     occurred_at: datetime = Field(default_factory=clock.now)
     item_id: int | None = Field(default=None, foreign_key="item.id")
     treaty_id: int | None = Field(default=None, foreign_key="treaty.id", index=True)
+    # A user's changes point to the user, so the name shown is the current display name;
+    # ``actor`` keeps a job's name, or the user's name when the change was made.
+    user_id: int | None = Field(default=None, foreign_key="user.id")
     actor: str = Field(max_length=200)
     summary: str = Field(sa_column=Column(Text, nullable=False))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -82,6 +82,7 @@ class ItemReview(SQLModel, table=True):
     resolution: str | None = Field(default=None, max_length=20)  # confirmed, dismissed
     resolved_at: datetime | None = None
     resolved_by: str | None = Field(default=None, max_length=200)
+    resolved_by_user_id: int | None = Field(default=None, foreign_key="user.id")
     resolution_event_id: int | None = Field(default=None, foreign_key="event.id")
 
 

@@ -12,8 +12,12 @@ from tracker import clock
 class User(SQLModel, table=True):
     """A monitor or admin who logs in to change statuses."""
 
+    __table_args__ = (Index("uq_user_display_name", "display_name", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, max_length=254)
+    # The public name on pages, feeds, the API and mail; the address is shown to admins only.
+    display_name: str = Field(max_length=60, sa_column_kwargs={"server_default": ""})
     password_hash: str = Field(max_length=200)
     role: str = Field(max_length=20)  # monitor or admin
     is_active: bool = Field(default=True)
@@ -21,6 +25,8 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
     # Alerts about failing sources and reviews; the link in each alert turns them off.
     alerts_enabled: bool = Field(default=True)
+    # Bumped by logout, disabling and a password change: sessions holding an older one end.
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LoginAttempt(SQLModel, table=True):

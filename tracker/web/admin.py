@@ -17,8 +17,9 @@ from tracker.db import get_session
 from tracker.mail.outbox import outbox_counts, outbox_page
 from tracker.mail.suppression import lift_suppression, suppressed_subscribers
 from tracker.models import Subscriber, User
-from tracker.users import UserError, create_user, set_active
-from tracker.web.forms import AddUserForm, ConfirmForm
+from tracker.users import UserError, create_user, rename_user, set_active
+from tracker.web.forms import AddUserForm, ConfirmForm, DisplayNameForm
+from tracker.web.request_guards import MAX_ID, MAX_PAGE, int_argument
 from tracker.web.security import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -51,13 +52,17 @@ def add_user():
     db = get_session()
     try:
         user = create_user(
-            db, email=form.email.data, password=form.password.data, role=form.role.data
+            db,
+            email=form.email.data,
+            password=form.password.data,
+            role=form.role.data,
+            display_name=form.display_name.data or None,
         )
     except UserError as invalid:
         db.rollback()
         return _render_users(form, status=400, error=str(invalid))
     db.commit()
-    flash(f"Added {user.email} as {user.role}.")
+    flash(f"Added {user.email} as {user.role}, shown as “{user.display_name}”.")
     return redirect(url_for("admin.users"))
 
 
@@ -67,7 +72,7 @@ def toggle_active(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     db = get_session()
-    user = db.get(User, user_id)
+    user = db.get(User, user_id) if user_id <= MAX_ID else None
     if user is None:
         abort(404)
     if user.id == g.user.id:
@@ -79,13 +84,33 @@ def toggle_active(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/name")
+@login_required(role="admin")
+def rename(user_id: int):
+    form = DisplayNameForm()
+    db = get_session()
+    user = db.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return _render_users(AddUserForm(), status=400, error="Enter a public name.")
+    try:
+        rename_user(db, user, form.display_name.data)
+    except UserError as invalid:
+        db.rollback()
+        return _render_users(AddUserForm(), status=400, error=str(invalid))
+    db.commit()
+    flash(f"{user.email} is now shown as “{user.display_name}”.")
+    return redirect(url_for("admin.users"))
+
+
 @bp.get("/outbox")
 @login_required(role="admin")
 def outbox():
     state = request.args.get("state") or None
     if state not in (None, "pending", "sending", "sent", "failed"):
         abort(400)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_argument("page", 1, minimum=1, maximum=MAX_PAGE)
     db = get_session()
     return render_template(
         "admin/outbox.html",

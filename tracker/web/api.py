@@ -1,6 +1,6 @@
 """The read-only JSON API, version 1."""
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from tracker.db import get_session
 from tracker.events import events_after
@@ -9,6 +9,8 @@ from tracker.items.queries import all_items, get_item
 from tracker.items.status_changes import status_history
 from tracker.models import Document, Event, Item, StatusChange
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
+from tracker.web.names import public_actor
+from tracker.web.request_guards import MAX_ID, absolute_url, int_argument
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -17,11 +19,6 @@ EVENTS_MAX_LIMIT = 500
 
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _absolute(endpoint: str, **values) -> str:
-    """Return an absolute URL built on the configured base URL, not on the request's Host."""
-    return current_app.extensions["tracker_settings"].base_url + url_for(endpoint, **values)
 
 
 def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEXT) -> dict:
@@ -38,7 +35,7 @@ def item_json(item: Item, parent_number: str | None, text_slug: str = LEGACY_TEX
         "role": item.role,
         "difference_from_draft": item.difference,
         "draft_text": item.draft_text,
-        "url": _absolute("public.item_detail", slug=text_slug, number=item.number),
+        "url": absolute_url("public.item_detail", slug=text_slug, number=item.number),
     }
 
 
@@ -50,7 +47,7 @@ def change_json(change: StatusChange) -> dict:
         "from": change.from_status,
         "to": change.to_status,
         "changed_at": _iso(change.changed_at),
-        "by": change.actor,
+        "by": public_actor(change),
         "note": change.note,
         "evidence_url": change.evidence_url,
         "happened_on": _iso(change.happened_on),
@@ -63,7 +60,7 @@ def event_json(event: Event) -> dict:
         "id": event.id,
         "kind": event.kind,
         "occurred_at": _iso(event.occurred_at),
-        "actor": event.actor,
+        "actor": public_actor(event),
         "summary": event.summary,
         "item": event.payload.get("item"),
         "data": event.payload,
@@ -79,8 +76,8 @@ def text_json(document: Document) -> dict:
         "title": document.title,
         "adopted_on": document.dated.isoformat(),
         "source_url": document.source_url,
-        "items_url": _absolute("api.items", text=document.slug),
-        "url": _absolute("public.dashboard", slug=document.slug),
+        "items_url": absolute_url("api.items", text=document.slug),
+        "url": absolute_url("public.dashboard", slug=document.slug),
     }
 
 
@@ -125,21 +122,17 @@ def item(number: str):
 
 @bp.get("/events")
 def events():
-    after = request.args.get("after", "0")
-    limit = request.args.get("limit", "100")
-    if not after.isdigit() or not limit.isdigit() or not 1 <= int(limit) <= EVENTS_MAX_LIMIT:
-        return jsonify(
-            {"error": f"after must be a whole number ≥ 0 and limit from 1 to {EVENTS_MAX_LIMIT}"}
-        ), 400
+    after = int_argument("after", 0, minimum=0, maximum=MAX_ID)
+    limit = int_argument("limit", 100, minimum=1, maximum=EVENTS_MAX_LIMIT)
     if any(request.args.get(name) for name in FEED_FILTER_ARGUMENTS):
         # With a filter, the feed's rules: real changes only, as on /changes.
         try:
             wanted = feed_filter_from(request.args)
-            found = feed_after(get_session(), wanted, int(after), limit=int(limit))
+            found = feed_after(get_session(), wanted, after, limit=limit)
         except FeedFilterError as problem:
             return jsonify({"error": str(problem)}), 400
     else:
-        found = events_after(get_session(), int(after), limit=int(limit))
+        found = events_after(get_session(), after, limit=limit)
     body = {"events": [event_json(e) for e in found]}
-    body["next_after"] = found[-1].id if found else int(after)
+    body["next_after"] = found[-1].id if found else after
     return jsonify(body)

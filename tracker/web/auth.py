@@ -16,9 +16,10 @@ from flask import (
 
 from tracker import clock
 from tracker.db import begin_write, get_session
-from tracker.users import LoginThrottled, authenticate
+from tracker.users import LoginThrottled, authenticate, revoke_sessions
 from tracker.web.forms import ConfirmForm, LoginForm
-from tracker.web.security import safe_next
+from tracker.web.request_guards import client_address
+from tracker.web.security import remember_generation, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +39,7 @@ def login():
             db,
             email=form.email.data,
             password=form.password.data,
-            remote_addr=request.remote_addr or "unknown",
+            remote_addr=client_address(),
             now=clock.now(),
             max_failures=settings.login_max_failures,
             window=timedelta(minutes=settings.login_window_minutes),
@@ -56,9 +57,9 @@ def login():
         return render_template("auth/login.html", form=form, next_url=next_url, error=error), 401
     # A fresh session on login, so a session id planted before login is worthless after it.
     session.clear()
-    session["user_id"] = user.id
+    remember_generation(session, user)
     session.permanent = True
-    flash(f"Logged in as {user.email}.")
+    flash(f"Logged in as {user.display_name}.")
     return redirect(next_url or url_for("public.dashboard"))
 
 
@@ -66,6 +67,10 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit() and g.user is not None:
+        # A copy of the cookie taken before logout must not keep working after it.
+        db = get_session()
+        revoke_sessions(db, g.user)
+        db.commit()
         session.clear()
         flash("Logged out.")
     return redirect(url_for("public.dashboard"))

@@ -1,6 +1,6 @@
 """Friendly error pages, and JSON errors under /api/."""
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -14,12 +14,24 @@ MESSAGES = {
     413: ("Too large", "What you sent is larger than this site accepts."),
     500: ("Something went wrong", "The error was logged. Nothing you entered was saved."),
 }
+# Headers of an HTTP error worth keeping on the friendly page (405 must say what is allowed).
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
 
-def _render(code: int, title: str, message: str):
+def _rollback() -> None:
+    # A failed statement leaves PostgreSQL's transaction aborted: without this the error page
+    # itself fails (PendingRollbackError) as soon as it reads the logged-in user's name.
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
+def _render(code: int, title: str, message: str, headers=None):
+    _rollback()
     if request.path.startswith("/api/"):
-        return jsonify({"error": message}), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        return jsonify({"error": message}), code, headers or {}
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code, headers or {}
 
 
 @bp.app_errorhandler(CSRFError)
@@ -34,14 +46,16 @@ def form_expired(error: CSRFError):
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    title, message = MESSAGES.get(error.code or 500, (error.name, error.description))
-    return _render(error.code or 500, title, message)
+    code = error.code or 500
+    title, message = MESSAGES.get(code, (error.name, error.description))
+    if error.description and error.description != type(error).description:
+        message = error.description  # a view said exactly what was wrong
+    headers = {k: v for k, v in error.get_headers() if k in KEPT_HEADERS}
+    return _render(code, title, message, headers)
 
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.path)
     title, message = MESSAGES[500]
     return _render(500, title, message)

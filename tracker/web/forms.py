@@ -9,6 +9,7 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     URLField,
 )
@@ -19,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from tracker.items.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from tracker.items.statuses import STATUS_INFO
 from tracker.texts.roles import ROLE_LABELS
-from tracker.users import PASSWORD_MIN_LENGTH, ROLES
+from tracker.users import DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES
 
 
 class LoginForm(FlaskForm):
@@ -59,11 +60,29 @@ class StatusChangeForm(FlaskForm):
 
 class AddUserForm(FlaskForm):
     email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(
+        "Public name (shown instead of the address; empty: “Monitor” and a number)",
+        validators=[Optional(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
+    )
     password = PasswordField(
         f"Initial password (at least {PASSWORD_MIN_LENGTH} characters)",
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
     )
     role = SelectField("Role", choices=[SelectChoice(r, r.title()) for r in ROLES])
+
+
+class DisplayNameForm(FlaskForm):
+    display_name = StringField(
+        "Public name", validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)]
+    )
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)])
+    new = PasswordField(
+        f"New password (at least {PASSWORD_MIN_LENGTH} characters)",
+        validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -109,6 +128,10 @@ class PreferencesForm(FlaskForm):
     )
     items = CheckboxesField("Paragraphs", validate_choice=True)
     treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
+
+
+class LinkRequestForm(FlaskForm):
+    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
 
 
 class SubscribeForm(PreferencesForm):

@@ -17,6 +17,7 @@ from tracker.items.tags import all_tags, tags_by_item
 from tracker.models import Item
 from tracker.texts.queries import LEGACY_TEXT, get_text
 from tracker.web.forms import ClassifyForm, StatusChangeForm
+from tracker.web.request_guards import MAX_ID
 from tracker.web.security import csrf, login_required
 
 bp = Blueprint("monitor", __name__)
@@ -107,10 +108,10 @@ def change_status(slug: str, number: str):
         return _render(item, form, status=401, error=LOGGED_OUT)
     if not valid:
         return _render(item, form, status=400, error=EXPIRED if expired else None)
-    try:
-        expected_version = int(form.version.data)
-    except ValueError:
+    raw = form.version.data or ""
+    if not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
         return _render(item, form, status=400, error="The form is damaged; reload the page.")
+    expected_version = int(raw)
     begin_write(db)
     db.refresh(item)
     try:

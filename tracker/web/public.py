@@ -35,15 +35,18 @@ from tracker.items.statuses import STATUS_INFO, Status
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.items.timeline import status_timeline
 from tracker.models import Event
+from tracker.safe_text import xml_safe
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
+from tracker.web.request_guards import MAX_PAGE, int_argument
 
 bp = Blueprint("public", __name__)
 
 HISTORY_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 200
 
 
 @bp.app_template_global()
@@ -64,9 +67,8 @@ def _current_text(endpoint: str, values: dict) -> None:
 
 
 def page_argument() -> int:
-    """Return the ?page= argument as a number of at least 1."""
-    page = request.args.get("page", 1, type=int)
-    return page if page and page > 0 else 1
+    """Return the ?page= argument as a number of at least 1, or answer 400."""
+    return int_argument("page", 1, minimum=1, maximum=MAX_PAGE)
 
 
 def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, list[str]]:
@@ -84,6 +86,8 @@ def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, l
         notices.append(f"There is no tag called “{tag}”; the tag filter was ignored.")
         tag = None
     query = (request.args.get("q") or "").strip() or None
+    if query is not None and len(query) > SEARCH_MAX_LENGTH:
+        abort(400, description=f"The search text is longer than {SEARCH_MAX_LENGTH} characters.")
     return ItemFilter(status=status, addressee=addressee, query=query, tag=tag), notices
 
 
@@ -223,7 +227,11 @@ def changes_atom():
     except FeedFilterError as missing:
         abort(400, str(missing))
     body = render_template(
-        "public/changes.atom.xml", events=events, updated=_updated(events), wanted=wanted
+        "public/changes.atom.xml",
+        events=events,
+        updated=_updated(events),
+        wanted=wanted,
+        xml_safe=xml_safe,
     )
     return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
 

@@ -15,6 +15,7 @@ from tracker.mail.subscriptions import (
     confirm_subscriber,
     count_subscribe_attempt,
     delete_subscriber,
+    find_subscriber,
     preferences_of,
     set_preferences,
     start_subscription,
@@ -29,8 +30,9 @@ from tracker.mail.tokens import (
     token_matches,
 )
 from tracker.models import Item, Treaty, User
-from tracker.users import UserError
-from tracker.web.forms import ConfirmForm, PreferencesForm, SubscribeForm
+from tracker.users import UserError, normalise_email
+from tracker.web.forms import ConfirmForm, LinkRequestForm, PreferencesForm, SubscribeForm
+from tracker.web.request_guards import client_address
 from tracker.web.security import csrf
 
 bp = Blueprint("subscriptions", __name__)
@@ -89,7 +91,7 @@ def subscribe():
     try:
         count_subscribe_attempt(
             db,
-            remote_addr=request.remote_addr or "unknown",
+            remote_addr=client_address(),
             now=clock.now(),
             limit_per_hour=_settings().subscribe_limit_per_hour,
         )
@@ -108,6 +110,38 @@ def subscribe():
         return render_template("subscriptions/subscribe.html", form=form, error=str(invalid)), 400
     db.commit()
     # The same answer whether or not the address was known: the form reveals nothing.
+    return render_template("subscriptions/check_inbox.html")
+
+
+@bp.route("/subscriptions/link", methods=["GET", "POST"])
+def fresh_link():
+    form = LinkRequestForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("subscriptions/link.html", form=form), status
+    db = get_session()
+    begin_write(db)
+    try:
+        count_subscribe_attempt(
+            db,
+            remote_addr=client_address(),
+            now=clock.now(),
+            limit_per_hour=_settings().subscribe_limit_per_hour,
+        )
+        email = normalise_email(form.email.data)
+    except TooManyRequests as refused:
+        db.rollback()
+        page = render_template("subscriptions/link.html", form=form, error=str(refused))
+        return page, 429, {"Retry-After": "3600"}
+    except UserError as invalid:
+        db.rollback()
+        return render_template("subscriptions/link.html", form=form, error=str(invalid)), 400
+    subscriber = find_subscriber(db, email)
+    if subscriber is not None and subscriber.suppressed_at is None:
+        already = subscriber.confirmed_at is not None
+        queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
+    db.commit()
+    # The same answer whether or not the address was known.
     return render_template("subscriptions/check_inbox.html")
 
 
@@ -189,8 +223,8 @@ def unsubscribe(token: str):
             # A second one-click POST: the address is gone already, which is what was asked.
             return render_template("subscriptions/unsubscribed.html", deleted=False)
         return _token_error(subscriber)
-    if request.method == "GET":
-        # A scanner that follows links only ever sees this page; nothing changes on GET.
+    if request.method != "POST":
+        # A scanner that follows links only ever sees this page; nothing changes on GET or HEAD.
         return render_template("subscriptions/unsubscribe.html", email=subscriber.email)
     db = get_session()
     delete_subscriber(db, subscriber)
@@ -217,7 +251,7 @@ def _monitor(token: str):
             secret, token, purpose="monitor-alerts", subscriber_id=user.id, email=user.email
         )
     else:
-        matches = token_matches(fingerprint, user.email)
+        matches = token_matches(secret, fingerprint, user.email)
     return user if matches else TokenError("This link no longer matches an account.")
 
 
@@ -228,7 +262,7 @@ def monitor_alerts_off(token: str):
     if isinstance(user, TokenError):
         return _token_error(user)
     db = get_session()
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD is answered by this view too: it must change nothing
         return render_template("subscriptions/monitor_alerts.html", email=user.email)
     user.alerts_enabled = False
     db.add(user)

@@ -33,6 +33,7 @@ from tracker.treaties.queries import (
 )
 from tracker.treaties.states import state_label
 from tracker.web.forms import ReviewForm
+from tracker.web.request_guards import absolute_url
 from tracker.web.security import login_required
 
 bp = Blueprint("treaties", __name__)
@@ -143,7 +144,7 @@ def decide_review(review_id: int, decision: str):
         if decision == "confirm":
             evidence_id = review_evidence_id(session, review)
             evidence_url = (
-                url_for("treaties.evidence", response_id=evidence_id, _external=True)
+                absolute_url("treaties.evidence", response_id=evidence_id)
                 if evidence_id
                 else None
             )
