@@ -93,9 +93,12 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
     item = client.get("/api/v1/items/9.2.1").get_json()
     assert item["status"] == "in_progress" and item["parent"] == "9.2"
     today = clock.now().date().isoformat()
-    assert item["history"][0] | {"changed_at": None, "id": None, "event_id": None} == {
+    change = item["history"][0]
+    assert change | {"changed_at": None, "id": None, "event_id": None} == {
         "id": None,
         "event_id": None,
+        "text_slug": "res-2616",
+        "item": "9.2.1",
         "from": "not_assessed",
         "to": "in_progress",
         "changed_at": None,
@@ -103,7 +106,9 @@ def test_monitor_changes_status_and_sees_it_in_history_feed_and_api(client, logi
         "note": "Bill No. 12 tabled",
         "evidence_url": "https://parlam.kz/bill/12",
         "happened_on": today,
+        "url": f"https://tracker.example.org/changes#event-{change['event_id']}",
     }
+    assert "@" not in change["by"]
     atom = client.get("/changes.atom")
     assert atom.headers["Content-Type"].startswith("application/atom+xml")
     assert "Bill No. 12 tabled" in atom.get_data(as_text=True)

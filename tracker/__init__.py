@@ -43,11 +43,12 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
-    from tracker.web import names, request_guards, security
+    from tracker.web import caching, names, request_guards, security
 
     request_guards.init_app(app)
     security.init_app(app)
     names.init_app(app)
+    caching.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -57,13 +58,18 @@ def _register_blueprints(app: Flask) -> None:
         api,
         auth,
         errors,
+        exports,
+        feeds,
         monitor,
+        openapi,
         public,
         subscriptions,
         treaties,
     )
 
     for module in (public, auth, account, monitor, admin, api, treaties, subscriptions, errors):
+        app.register_blueprint(module.bp)
+    for module in (openapi, exports, feeds):
         app.register_blueprint(module.bp)
     _register_watch_blueprints(app)
 
@@ -77,9 +83,11 @@ def _register_watch_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from tracker.cli import register_commands
+    from tracker.exports.cli import export
     from tracker.mail import cli as mail_cli
     from tracker.texts import cli as texts_cli
 
     register_commands(app)
+    app.cli.add_command(export)
     for command in (*mail_cli.COMMANDS, *texts_cli.COMMANDS):
         app.cli.add_command(command)

@@ -24,6 +24,7 @@ from tracker.documents.inbox import inbox_documents
 from tracker.items.status_changes import Actor
 from tracker.items.statuses import STATUS_INFO
 from tracker.models import FoundDocument, SourceSnapshot, WatchedSource
+from tracker.web.caching import public
 from tracker.web.forms import ConfirmForm
 from tracker.web.security import login_required
 
@@ -99,6 +100,7 @@ def _visible_document(document_id: int) -> tuple[FoundDocument, WatchedSource, S
 
 
 @bp.get("/documents/<int:document_id>")
+@public()
 def document(document_id: int):
     found, source, snapshot = _visible_document(document_id)
     return render_template(
@@ -111,6 +113,7 @@ def document(document_id: int):
 
 
 @bp.get("/documents/<int:document_id>/raw")
+@public()
 def raw(document_id: int):
     _found, _source, snapshot = _visible_document(document_id)
     # The source's bytes exactly as received, never rendered: plain text, no sniffing, sandboxed.

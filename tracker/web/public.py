@@ -1,6 +1,7 @@
 """Public pages: the dashboard, one item with its history, the change feed."""
 
 from itertools import groupby
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
@@ -35,12 +36,13 @@ from tracker.items.statuses import STATUS_INFO, Status
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.items.timeline import status_timeline
 from tracker.models import Event
-from tracker.safe_text import xml_safe
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
+from tracker.web.caching import public
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
+from tracker.web.feeds import FEED_LENGTH, atom_response, links
 from tracker.web.request_guards import MAX_PAGE, int_argument
 
 bp = Blueprint("public", __name__)
@@ -93,6 +95,7 @@ def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, l
 
 @bp.get("/", defaults={"slug": None})
 @bp.get("/texts/<slug>")
+@public()
 def dashboard(slug: str | None):
     session = get_session()
     texts = list_texts(session)
@@ -144,6 +147,7 @@ def legacy_item(number: str):
 
 
 @bp.get("/texts/<slug>/<number>")
+@public()
 def item_detail(slug: str, number: str):
     session = get_session()
     text = get_text(session, slug)
@@ -185,6 +189,7 @@ def _feed_filter() -> tuple[FeedFilter, str | None]:
 
 
 @bp.get("/changes")
+@public()
 def changes():
     session = get_session()
     page = page_argument()
@@ -218,26 +223,23 @@ def changes():
 
 
 @bp.get("/changes.atom")
+@public(cors=True)
 def changes_atom():
     wanted, problem = _feed_filter()
     if problem:
         abort(400, problem)
     try:
-        events = latest_changes(get_session(), wanted, limit=50)
+        events = latest_changes(get_session(), wanted, limit=FEED_LENGTH)
     except FeedFilterError as missing:
         abort(400, str(missing))
-    body = render_template(
-        "public/changes.atom.xml",
-        events=events,
-        updated=_updated(events),
-        wanted=wanted,
-        xml_safe=xml_safe,
+    query = urlencode(wanted.arguments())
+    suffix = f"?{query}" if query else ""
+    return atom_response(
+        events,
+        title="Resolution 2616 (2025) follow-up: changes",
+        path="/changes.atom" + suffix,
+        page_url=links().base_url + "/changes" + suffix,
     )
-    return body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"}
-
-
-def _updated(events: list[Event]):
-    return events[0].occurred_at if events else None
 
 
 @bp.get("/report", defaults={"slug": None})
@@ -260,5 +262,6 @@ def report(slug: str | None):
 
 
 @bp.get("/statuses")
+@public()
 def status_vocabulary():
     return render_template("public/statuses.html", statuses=STATUS_INFO)

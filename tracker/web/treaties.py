@@ -32,6 +32,7 @@ from tracker.treaties.queries import (
     treaty_label,
 )
 from tracker.treaties.states import state_label
+from tracker.web.caching import public
 from tracker.web.forms import ReviewForm
 from tracker.web.request_guards import absolute_url
 from tracker.web.security import login_required
@@ -51,6 +52,7 @@ HELPERS = {
 
 
 @bp.get("/treaties")
+@public()
 def treaty_list():
     today = clock.now().date()
     return render_template(
@@ -59,6 +61,7 @@ def treaty_list():
 
 
 @bp.get("/treaties/<slug>")
+@public()
 def treaty_detail(slug: str):
     session = get_session()
     treaty = get_treaty(session, slug)
@@ -76,6 +79,7 @@ def treaty_detail(slug: str):
 
 
 @bp.get("/sources")
+@public(job_runs=True)
 def sources():
     session = get_session()
     interval = current_app.extensions["tracker_settings"].poll_interval_minutes
@@ -93,6 +97,7 @@ def sources():
 
 
 @bp.get("/evidence/<int:response_id>")
+@public()
 def evidence(response_id: int):
     session = get_session()
     response = get_response(session, response_id)

@@ -1,0 +1,42 @@
+"""What public responses' validators are made of: the event log's head and other writers' marks.
+
+Every change the public sees appends an event, except a few writers that only record progress
+(source checks, job runs, loaded texts, found documents); their latest marks are read here too,
+so any write changes the version of every response that shows it.
+"""
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from tracker.models import (
+    Document,
+    DocumentDecision,
+    Event,
+    FoundDocument,
+    Item,
+    JobRun,
+    SourceStatus,
+    Treaty,
+)
+
+
+def public_state(session: Session, *, job_runs: bool = False) -> tuple:
+    """Return the marks that change whenever anything shown publicly changes."""
+    marks = [
+        select(func.max(Event.id)).scalar_subquery(),
+        select(func.max(Item.id)).scalar_subquery(),
+        select(func.max(Document.id)).scalar_subquery(),
+        select(func.max(Document.loaded_at)).scalar_subquery(),
+        select(func.max(SourceStatus.last_checked_at)).scalar_subquery(),
+        select(func.max(Treaty.last_checked_at)).scalar_subquery(),
+        # A found document becomes public when a monitor links it (a decision row).
+        select(func.max(FoundDocument.id)).scalar_subquery(),
+        select(func.max(DocumentDecision.id)).scalar_subquery(),
+    ]
+    if job_runs:
+        # Only the sources page lists job runs; the mail job adds one every 30 seconds.
+        marks += [
+            select(func.max(JobRun.id)).scalar_subquery(),
+            select(func.max(JobRun.finished_at)).scalar_subquery(),
+        ]
+    return tuple(session.execute(select(*marks)).one())

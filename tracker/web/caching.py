@@ -1,0 +1,104 @@
+"""HTTP caching of public responses: Cache-Control, an ETag from the data's state, early 304s.
+
+A public response is stored by caches but revalidated on every use (``no-cache``): its weak ETag
+hashes the event log's head (and the other marks of ``tracker.versions``), today's date, the
+release and the request's variant, so a change anywhere changes it at once and an unchanged
+page costs one small query and no rendering. Anything not declared public is ``no-store``.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Flask, current_app, g, make_response, request, session
+
+from tracker import clock
+from tracker.db import get_session
+from tracker.resources import STATIC, TEMPLATES
+from tracker.versions import public_state
+
+PUBLIC = "public, no-cache"
+PERSONAL = "private, no-store"
+DEFAULT = "no-store"
+#: Request headers a public response depends on (the pages may be translated).
+VARY = ("Cookie", "Accept-Language")
+
+
+def _release() -> str:
+    """Return what identifies the code and templates being served."""
+    try:
+        release = version("kz-resolution-tracker")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
+        release = "unreleased"
+    # A deploy that changes a template or the CSS changes every page without a version bump.
+    stamps = [path.stat().st_mtime_ns for root in (TEMPLATES, STATIC) for path in root.rglob("*")]
+    return f"{release}:{max(stamps, default=0)}"
+
+
+def _personal() -> bool:
+    """Tell whether this response shows something only this visitor may see."""
+    return g.get("user") is not None or bool(session.get("_flashes"))
+
+
+def _variant() -> str:
+    arguments = sorted(request.args.items(multi=True))
+    return f"{request.path}?{arguments}|{request.headers.get('Accept-Language', '')}"
+
+
+def response_etag(*, job_runs: bool = False) -> str:
+    """Return the ETag of the current request's public response in the current data state."""
+    state = public_state(get_session(), job_runs=job_runs)
+    parts = (current_app.extensions["tracker_release"], state, clock.now().date(), _variant())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def public(*, cors: bool = False, job_runs: bool = False) -> Callable:
+    """Serve a view as a public, revalidated response with an ETag, 304 before rendering."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            if _personal():
+                response = make_response(view(*args, **kwargs))
+                response.headers["Cache-Control"] = PERSONAL
+                return response
+            etag = response_etag(job_runs=job_runs)
+            if request.if_none_match.contains_weak(etag):
+                response = current_app.response_class(status=304)
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+            response.set_etag(etag, weak=True)
+            response.headers["Cache-Control"] = PUBLIC
+            response.vary.update(VARY)
+            if cors:
+                allow_any_origin(response)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def allow_any_origin(response) -> None:
+    """Let any web page read this response (GET only: nothing here changes state)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Link"
+
+
+def _default_no_store(response):
+    # A response that set a cookie or was not declared public must not be stored anywhere.
+    if session.modified and response.headers.get("Cache-Control") == PUBLIC:
+        response.headers["Cache-Control"] = PERSONAL
+        del response.headers["ETag"]
+    response.headers.setdefault("Cache-Control", DEFAULT)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Compute the release once and give every undeclared response ``no-store``."""
+    app.extensions["tracker_release"] = _release()
+    app.after_request(_default_no_store)
