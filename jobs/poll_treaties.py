@@ -26,8 +26,11 @@ def build_client(
         country=settings.coe_country,
         user_agent=settings.user_agent,
         timeout_seconds=settings.http_timeout_seconds,
+        # A Retry-After longer than the deadline is not waited out: that check fails instead.
         policy=HttpPolicy(
-            deadline_seconds=settings.http_deadline_seconds, max_bytes=settings.http_max_bytes
+            deadline_seconds=settings.http_deadline_seconds,
+            max_bytes=settings.http_max_bytes,
+            max_retry_after_seconds=settings.http_deadline_seconds,
         ),
         **options,
     )

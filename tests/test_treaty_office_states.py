@@ -131,7 +131,9 @@ def good_row(**changes) -> dict:
             "no DateEntreeVigueur field",
             id="date-field-missing",
         ),
-        pytest.param([[good_row()], [good_row()]], "2 rows for KAZ", id="duplicate"),
+        pytest.param(
+            [[good_row()], [good_row(DateSignature=None)]], "2 rows for KAZ", id="duplicate"
+        ),
         pytest.param([[good_row(NumSTE="148")]], "treaty 148, not treaty 210", id="other-treaty"),
     ],
 )
@@ -140,6 +142,11 @@ def test_unexpected_shape(fake_treaty_office, make_client, body, message):
     with pytest.raises(SourceFormatError, match=message) as caught:
         make_client().observe(210)
     assert not isinstance(caught.value, InvalidJsonError)
+
+
+def test_the_same_row_twice_is_one_row(fake_treaty_office, make_client):
+    fake_treaty_office.set_chart(210, [[good_row()], [good_row()], []])
+    assert make_client().observe(210, today=TODAY).state == "signed"
 
 
 def test_parse_signatures_without_http():

@@ -105,7 +105,8 @@ def record_poll(
 ) -> PollResult:
     """Record each instrument's outcome, then the source's health and validators; count."""
     poll = PollResult(
-        counts={"treaties": len(results), "changed": 0, "confirmed": 0, "stored": 0, "failed": 0}
+        counts=dict.fromkeys(("changed", "confirmed", "stored", "failed", "skipped_rows"), 0)
+        | {"treaties": len(results)}
     )
     validators = dict(sent_validators)
     failed_treaties: list[Treaty] = []
@@ -127,9 +128,7 @@ def record_poll(
         )
         poll.counts[outcome] = poll.counts.get(outcome, 0) + 1
         poll.counts["stored"] += int(stored)
-        poll.counts["skipped_rows"] = poll.counts.get("skipped_rows", 0) + len(
-            observation.chart.skipped if observation.chart else ()
-        )
+        poll.counts["skipped_rows"] += len(observation.chart.skipped if observation.chart else ())
         _keep_validators(validators, new_validators, observation)
     poll.counts["failed"] = len(poll.failures)
     if poll.failures:

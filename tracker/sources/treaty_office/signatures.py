@@ -128,8 +128,9 @@ def read_chart(
                 skipped.append(f"{where} ({code}): {problem}")
     if unidentified:
         raise SourceFormatError(f"the chart has rows that may be {wanted}'s: {unidentified[0]}")
-    if len(mine) > 1:
-        raise SourceFormatError(f"the chart has {len(mine)} rows for {wanted}")
+    if len({json.dumps(_dates_of(row), sort_keys=True) for _, row in mine}) > 1:
+        # The same row twice says one thing; rows that differ cannot both be right.
+        raise SourceFormatError(f"the chart has {len(mine)} rows for {wanted} that differ")
     if other_treaty * 2 > other_rows:
         raise SourceFormatError(
             f"most rows of the chart are for another treaty than treaty {treaty_number}"
@@ -174,6 +175,10 @@ def _check_complete(
         raise SourceFormatError(
             f"the chart has no row for {wanted} and does not look complete: {'; '.join(problems)}"
         )
+
+
+def _dates_of(row: dict[str, Any]) -> dict[str, Any]:
+    return {field: row.get(field) for field in (*DATE_FIELDS, "NumSTE")}
 
 
 def _mentions(row: object, wanted: str) -> bool:
