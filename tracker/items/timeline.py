@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from tracker.items.statuses import Status
 from tracker.models import Item, StatusChange
 from tracker.texts.roles import OPERATIVE
 
 MAX_POINTS = 24
+CACHE_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class TimelinePoint:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+_computed: dict[tuple, list[TimelinePoint]] = {}
 
 
 def month_ends(start: date, today: date) -> list[date]:
@@ -42,18 +47,39 @@ def status_timeline(
     query = select(Item.id).where(Item.role == OPERATIVE)
     if document_id is not None:
         query = query.where(Item.document_id == document_id)
-    operative = set(session.exec(query))
-    query = select(StatusChange).order_by(col(StatusChange.id))
-    changes = sorted(
-        (c for c in session.exec(query) if c.item_id in operative),
-        key=lambda c: (_happened(c), c.changed_at, c.id),
+    operative = tuple(sorted(session.exec(query)))
+    head = session.exec(select(func.max(StatusChange.id))).one()
+    # The history is append-only: the newest change's id (with the operative set and the day)
+    # names the answer, so a page view reads two small queries instead of the whole history.
+    key = (document_id, start, today, head, operative)
+    if key not in _computed:
+        if len(_computed) >= CACHE_SIZE:
+            _computed.pop(next(iter(_computed)), None)
+        _computed[key] = _compute(session, set(operative), start=start, today=today)
+    return _computed[key]
+
+
+def _compute(
+    session: Session, operative: set[int], *, start: date, today: date
+) -> list[TimelinePoint]:
+    columns = (
+        StatusChange.item_id,
+        StatusChange.to_status,
+        StatusChange.happened_on,
+        StatusChange.changed_at,
+        StatusChange.id,
     )
-    points = []
+    changes = sorted(
+        (row for row in session.exec(select(*columns)) if row[0] in operative),
+        key=lambda row: (_happened(row), row[3], row[4]),
+    )
+    status_of = dict.fromkeys(operative, Status.NOT_ASSESSED.value)
+    points, applied = [], 0
     for end in month_ends(start, today):
-        status_of = dict.fromkeys(operative, Status.NOT_ASSESSED.value)
-        for change in changes:
-            if _happened(change) <= end:
-                status_of[change.item_id] = change.to_status
+        # Changes are in the order they happened: each month end applies the next run of them.
+        while applied < len(changes) and _happened(changes[applied]) <= end:
+            status_of[changes[applied][0]] = changes[applied][1]
+            applied += 1
         counts = {status.value: 0 for status in Status}
         for status in status_of.values():
             counts[status] += 1
@@ -61,6 +87,6 @@ def status_timeline(
     return points
 
 
-def _happened(change: StatusChange) -> date:
+def _happened(change) -> date:
     """Return the day a change happened, as the monitor gave it; else the day it was recorded."""
-    return change.happened_on or change.changed_at.date()
+    return change[2] or change[3].date()
