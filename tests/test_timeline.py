@@ -1,4 +1,4 @@
-"""The dashboard's status-over-time chart: counts at each month end, and a fresh answer per change."""
+"""The dashboard's status-over-time chart: month-end counts, and a fresh answer per change."""
 
 from datetime import UTC, date, datetime
 
