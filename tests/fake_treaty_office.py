@@ -7,70 +7,25 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.fake_charts import (  # noqa: F401  (re-exported for the tests)
+    CHALLENGE_HTML,
+    DATE_KEYS,
+    chart_row,
+    page_shell_html,
+    standard_chart,
+)
+
 PAGE_PATH = "/en/web/conventions/full-list"
 API_PREFIX = "/WS_LFRConventions/"
 SIGNATURES_PATH = API_PREFIX + "api/signatures"
 DEFAULT_TOKEN = "hfghhgp2q5vgwg1hbn532kw71zgtww7e"
 LAST_MODIFIED = "Wed, 01 Oct 2025 08:00:00 GMT"
-
-CHALLENGE_HTML = """<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>
-<meta http-equiv="refresh" content="390"></head><body><noscript>Enable JavaScript</noscript>
-<script>(function(){window._cf_chl_opt={cvId: '3',cZone: "www.coe.int"};
-var a=document.createElement('script');
-a.src='https://challenges.cloudflare.com/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1';
-}());</script></body></html>"""
-
-DATE_KEYS = {
-    "signed": "DateSignature",
-    "consent": "DateConsentement",
-    "in_force": "DateEntreeVigueur",
-    "denounced": "DateDenonciation",
-    "denunciation_effective": "DateEffetDenonciation",
-    "suspended": "DateSuspension",
-}
-
-
-def chart_row(code: str, name: str, treaty_number: int, **dates: date | str | None) -> dict:
-    """Return a chart row as the service writes it; dates by short name (``signed=...``)."""
-    row: dict[str, Any] = {"CodePays": code, "LibPaysOrga": name, "NumSTE": str(treaty_number)}
-    for short, key in DATE_KEYS.items():
-        value = dates.pop(short, None)
-        row[key] = value.isoformat() + "T00:00:00" if isinstance(value, date) else value
-    if dates:
-        raise TypeError(f"unknown date names: {sorted(dates)}")
-    row.update({"Reserves": None, "Declarations": None, "Objections": None})
-    return row
-
-
-def standard_chart(treaty_number: int, kaz: dict | None = None) -> list[list[dict]]:
-    """Return three buckets: BUL and FRA as members, KAZ (if given) as a non-member, the EU."""
-    members = [
-        chart_row("BUL", "Bulgaria", treaty_number, signed=date(2000, 1, 1)),
-        chart_row(
-            "FRA", "France", treaty_number, signed=date(1990, 5, 2), consent=date(1992, 3, 4)
-        ),
-    ]
-    non_members = [] if kaz is None else [kaz]
-    organisations = [chart_row("UE", "European Union", treaty_number)]
-    return [members, non_members, organisations]
-
-
-def page_shell_html(api_url: str, token: str, *, quote: str = '"') -> str:
-    """Return a page shell that sets the two globals, with the given quote style."""
-    return (
-        "<!DOCTYPE html><html><head><title>Full list</title></head><body>"
-        "<noscript>You need to enable JavaScript to run this app.</noscript>\n<script>\n"
-        f"  window.conventions_api_url={quote}{api_url}{quote};\n"
-        f"  window.conventions_api_key = {quote}{token}{quote};\n"
-        "</script><div id='root'></div></body></html>"
-    )
 
 
 @dataclass
