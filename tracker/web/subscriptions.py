@@ -79,6 +79,16 @@ def _token_error(error: TokenError):
     return render_template("subscriptions/link_error.html", message=str(error)), 400
 
 
+def _count_attempt(db) -> None:
+    """Count this network address's request; raise TooManyRequests past the hourly limit."""
+    count_subscribe_attempt(
+        db,
+        remote_addr=client_address(),
+        now=clock.now(),
+        limit_per_hour=_settings().subscribe_limit_per_hour,
+    )
+
+
 @bp.route("/subscribe", methods=["GET", "POST"])
 def subscribe():
     form = SubscribeForm()
@@ -89,12 +99,7 @@ def subscribe():
     db = get_session()
     begin_write(db)
     try:
-        count_subscribe_attempt(
-            db,
-            remote_addr=client_address(),
-            now=clock.now(),
-            limit_per_hour=_settings().subscribe_limit_per_hour,
-        )
+        _count_attempt(db)
     except TooManyRequests as refused:
         db.rollback()
         page = render_template("subscriptions/subscribe.html", form=form, error=str(refused))
@@ -122,12 +127,7 @@ def fresh_link():
     db = get_session()
     begin_write(db)
     try:
-        count_subscribe_attempt(
-            db,
-            remote_addr=client_address(),
-            now=clock.now(),
-            limit_per_hour=_settings().subscribe_limit_per_hour,
-        )
+        _count_attempt(db)
         email = normalise_email(form.email.data)
     except TooManyRequests as refused:
         db.rollback()
