@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 
@@ -13,7 +14,11 @@ class Subscriber(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(unique=True, max_length=254)
     frequency: str = Field(max_length=20)  # immediate, daily, weekly
-    everything: bool = True  # False: only the chosen items and treaties
+    everything: bool = True  # False: only the chosen texts, items, tags and treaties
+    # "document linked" events: a subscriber may want only status and treaty changes.
+    documents: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # The language of the mail: one of the interface's languages.
+    language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     created_at: datetime
     confirmed_at: datetime | None = None
     # The subscriber's position in the event log: the last event id mailed (or skipped).
@@ -26,14 +31,15 @@ class Subscriber(SQLModel, table=True):
 
 
 class SubscriptionTopic(SQLModel, table=True):
-    """One item or treaty a subscriber chose."""
+    """One text, paragraph, tag or treaty a subscriber chose."""
 
     __table_args__ = (UniqueConstraint("subscriber_id", "kind", "ref"),)
 
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
-    kind: str = Field(max_length=10)  # item or treaty
-    ref: str = Field(max_length=40)  # the item number or the treaty slug
+    kind: str = Field(max_length=10)  # text, item, tag or treaty
+    # A text's slug, "<text slug>:<paragraph number>", a tag's slug or a treaty's slug.
+    ref: str = Field(max_length=120)
 
 
 class OutboxMessage(SQLModel, table=True):
