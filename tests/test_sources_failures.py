@@ -183,3 +183,41 @@ def test_a_failing_source_that_answers_304_again_is_announced_as_recovered(app, 
     assert kinds.count("source_failing") == 1 and kinds.count("source_recovered") == 1
     assert health(engine, "flaky").consecutive_failures == 0
     assert health(engine, "flaky").last_success_at == NOW + timedelta(hours=5)
+
+
+def test_a_name_that_resolves_again_to_a_private_address_is_never_connected_to(site):
+    """DNS rebinding: the checks see a public answer, the next answer is the private address."""
+    from tracker.sources.fetching import SafeFetcher
+
+    answers = []
+
+    def rebinding(host: str, port: int) -> list[str]:
+        answers.append(host)
+        return ["93.184.215.14"] if len(answers) <= 2 else ["127.0.0.1"]
+
+    url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "rebind.example")
+    fetcher = SafeFetcher(user_agent="test", timeout_seconds=2, resolve=rebinding)
+    try:
+        with pytest.raises(AddressRefusedError, match="rebind.example resolves to 127.0.0.1"):
+            fetcher.get(url)
+    finally:
+        fetcher.close()
+    assert sum(site.requests.values()) == 0  # neither robots.txt nor the feed was asked for
+    assert len(answers) == 3  # the URL's check, robots.txt's check, then the connection's own
+
+
+def test_an_allowed_private_network_is_connected_to_through_the_pinned_address(site):
+    from tracker.sources.fetching import SafeFetcher
+
+    url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "feeds.internal")
+    fetcher = SafeFetcher(
+        user_agent="test",
+        timeout_seconds=2,
+        allowed_networks=("127.0.0.1/32",),
+        resolve=lambda host, port: ["127.0.0.1"],
+    )
+    try:
+        assert b"Istanbul Convention news" in fetcher.get(url).body
+    finally:
+        fetcher.close()
+    assert site.requests["/feed"] == 1

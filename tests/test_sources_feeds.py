@@ -192,3 +192,27 @@ def test_an_overlong_link_is_dropped_not_fatal(app, engine, site):
     counts, failures = run_check(app)
     assert failures == [] and counts["new_documents"] == 2
     assert [d.link for d in documents(engine)] == [None, A[2]]
+
+
+@pytest.mark.postgres
+def test_snapshots_no_document_cites_are_pruned_to_the_newest_few(app, engine, site):
+    from sqlmodel import Session, col, select
+
+    from tracker.documents.inbox import KEEP_UNREFERENCED_SNAPSHOTS
+    from tracker.models import FoundDocument, SourceSnapshot
+
+    add_source(engine, "rss", site.set("/rss", rss(A)), interval_minutes=60)
+    run_check(app)  # the first answer brings §A: its snapshot is evidence
+    for poll in range(1, KEEP_UNREFERENCED_SNAPSHOTS + 4):
+        # Only the feed's build comment changes: a new snapshot each time, no new document.
+        site.set("/rss", rss(A) + f"<!-- built {poll} -->".encode())
+        counts, failures = run_check(app, now=NOW + poll * HOUR)
+        assert failures == [] and counts["new_documents"] == 0
+    with Session(engine) as session:
+        kept = session.exec(select(SourceSnapshot.id).order_by(col(SourceSnapshot.id))).all()
+        cited = session.exec(select(FoundDocument.snapshot_id)).one()
+        newest = session.exec(select(SourceSnapshot.body).order_by(col(SourceSnapshot.id).desc()))
+        newest_body = newest.first()
+    assert cited == kept[0]  # the evidence of the one document stays
+    assert len(kept) == 1 + KEEP_UNREFERENCED_SNAPSHOTS
+    assert f"built {KEEP_UNREFERENCED_SNAPSHOTS + 3}".encode() in newest_body

@@ -4,7 +4,7 @@ import dataclasses
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,9 @@ from tracker.texts.comparison import word_diff
 
 EXCERPT_CONTEXT_WORDS = 12
 LINK_MAX_LENGTH = 2000
+# Snapshots that no document points to are kept only as the recent history of a source (the
+# newest is what the next check compares with); a document's snapshot is evidence, kept forever.
+KEEP_UNREFERENCED_SNAPSHOTS = 5
 
 
 def sha256_text(value: str) -> str:
@@ -69,6 +72,29 @@ def store_snapshot(
     session.add(snapshot)
     session.flush()
     return snapshot
+
+
+def prune_snapshots(
+    session: Session, source_id: int, *, keep: int = KEEP_UNREFERENCED_SNAPSHOTS
+) -> int:
+    """Delete a source's snapshots that no document cites, but for the newest ``keep``."""
+    newest = (
+        select(SourceSnapshot.id)
+        .where(SourceSnapshot.source_id == source_id)
+        .order_by(col(SourceSnapshot.id).desc())
+        .limit(keep)
+    )
+    cited = select(FoundDocument.snapshot_id).where(FoundDocument.source_id == source_id)
+    pruned = session.execute(
+        delete(SourceSnapshot)
+        .where(
+            col(SourceSnapshot.source_id) == source_id,
+            col(SourceSnapshot.id).not_in(select(newest.subquery().c.id)),
+            col(SourceSnapshot.id).not_in(cited),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return pruned.rowcount
 
 
 def _already_found(session: Session, source_id: int, keys: list[str]) -> bool:

@@ -3,16 +3,25 @@
 Built on the Treaty Office client's ``fetch`` (timeouts, size cap, deadline, bounded retries
 with backoff and Retry-After, conditional requests); this module adds what pages and feeds
 from anyone's site need: the address checks on every redirect hop and robots.txt.
+
+The address is checked where the connection is made (``PinnedBackend``): the host is resolved
+once, every address is checked, and the socket connects to a checked address. Checking the URL
+and then letting the HTTP library resolve the name again would let a DNS answer that changes
+between the two (DNS rebinding) reach a private address.
 """
 
 import ipaddress
 import socket
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
+
+import httpcore
+import httpx
 
 from tracker.sources.treaty_office.errors import SourceError, SourceHttpError, SourceTimeoutError
 from tracker.sources.treaty_office.http import (
@@ -74,6 +83,52 @@ def check_url(url: str, *, allowed: Iterable[str] = (), resolve: Resolver = reso
             )
 
 
+class PinnedBackend(httpcore.SyncBackend):
+    """Connect only to addresses the host resolves to and that are allowed, resolved once."""
+
+    def __init__(self, *, allowed: tuple[str, ...], resolve: Resolver) -> None:
+        self.allowed = allowed
+        self.resolve = resolve
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = list(self.resolve(host, port))
+        refused = [address for address in addresses if is_refused_address(address, self.allowed)]
+        if refused or not addresses:
+            raise AddressRefusedError(
+                f"{host} resolves to {', '.join(refused) or 'no address'}, a private, loopback "
+                "or link-local address (allowed only through TRACKER_SOURCES_ALLOW_PRIVATE)"
+            )
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                # TLS still names the host (SNI and certificate check use the URL's host).
+                return super().connect_tcp(
+                    address, port, timeout, local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                last_error = error
+        assert last_error is not None
+        raise last_error
+
+
+def pin_connections(client: httpx.Client, backend: PinnedBackend) -> None:
+    """Make every transport of the client connect through ``backend``."""
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if not isinstance(pool, httpcore.ConnectionPool):
+            # Never fall back to unpinned connections: fail at start-up, loudly.
+            raise RuntimeError(f"cannot pin the connections of {transport!r}")
+        pool._network_backend = backend  # noqa: SLF001
+
+
 @dataclass
 class SafeFetcher:
     """One HTTP client (one connection pool) for a run over many sources."""
@@ -88,6 +143,9 @@ class SafeFetcher:
 
     def __post_init__(self) -> None:
         self.client = build_client(user_agent=self.user_agent, timeout_seconds=self.timeout_seconds)
+        pin_connections(
+            self.client, PinnedBackend(allowed=tuple(self.allowed_networks), resolve=self.resolve)
+        )
         self._robots: dict[str, RobotFileParser] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from tracker.documents.inbox import (
     last_snapshot,
     last_snapshot_hashes,
+    prune_snapshots,
     record_entries,
     record_page_change,
     store_snapshot,
@@ -197,6 +198,12 @@ def record_outcome(
         text=outcome.page[1] if outcome.page else None,
         now=now,
     )
+    new = _record_snapshot(session, source, snapshot, outcome, previous, index=index, now=now)
+    prune_snapshots(session, source.id)
+    return new
+
+
+def _record_snapshot(session, source, snapshot, outcome, previous, *, index, now) -> int:
     if outcome.page is None:
         return record_entries(session, source, snapshot, outcome.entries, index=index, now=now)
     if previous is None or previous.text is None:
