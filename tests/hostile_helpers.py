@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 from tracker import clock
 from tracker.db import unit_of_work
 from tracker.mail.content import subscriber_links
-from tracker.mail.subscriptions import Preferences, confirm_subscriber, start_subscription
+from tracker.mail.preferences import Preferences
+from tracker.mail.subscriptions import confirm_subscriber, start_subscription
 from tracker.models import Item, Subscriber, User
 
 COUNTED = ("event", "statuschange", '"user"', "subscriber", "subscriptiontopic", "outboxmessage")

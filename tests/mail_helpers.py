@@ -56,21 +56,37 @@ def send_now(app, smtp, *, ahead: timedelta = timedelta(0), **overrides):
     )
 
 
-def subscribe(client, email, *, frequency="immediate", items=(), treaties=(), scope=None):
-    """Send the subscribe form; the scope follows the ticks unless given."""
+def subscribe(
+    client,
+    email,
+    *,
+    frequency="immediate",
+    items=(),
+    treaties=(),
+    texts=(),
+    tags=(),
+    documents=True,
+    scope=None,
+):
+    """Send the subscribe form as a browser would; the scope follows the ticks unless given.
+
+    A bare paragraph number names Resolution 2616's paragraph ("9.2.1" is "res-2616:9.2.1").
+    """
     token = csrf_token(client.get("/subscribe").get_data(as_text=True))
-    scope = scope or ("chosen" if items or treaties else "everything")
-    return client.post(
-        "/subscribe",
-        data={
-            "csrf_token": token,
-            "email": email,
-            "frequency": frequency,
-            "scope": scope,
-            "items": list(items),
-            "treaties": list(treaties),
-        },
-    )
+    scope = scope or ("chosen" if items or treaties or texts or tags else "everything")
+    data = {
+        "csrf_token": token,
+        "email": email,
+        "frequency": frequency,
+        "scope": scope,
+        "items": [n if ":" in n else f"res-2616:{n}" for n in items],
+        "treaties": list(treaties),
+        "texts": list(texts),
+        "tags": list(tags),
+    }
+    if documents:
+        data["documents"] = "y"
+    return client.post("/subscribe", data=data)
 
 
 def confirm(client, message):
@@ -168,12 +184,22 @@ def lost_and_duplicated(expected_ids, received_ids) -> tuple[int, int]:
     return lost, duplicated
 
 
-def add_subscriber(engine, email: str, *, frequency: str = "immediate", items=(), treaties=()):
+def add_subscriber(
+    engine,
+    email: str,
+    *,
+    frequency: str = "immediate",
+    items=(),
+    treaties=(),
+    texts=(),
+    tags=(),
+    documents=True,
+):
     """Store a confirmed subscriber (positioned at the log's end) with its choices."""
     from sqlalchemy import func
 
     from tracker.db import unit_of_work
-    from tracker.mail.subscriptions import Preferences, set_preferences
+    from tracker.mail.preferences import Preferences, set_preferences
     from tracker.models import Event, Subscriber
 
     with unit_of_work(engine) as session:
@@ -186,18 +212,32 @@ def add_subscriber(engine, email: str, *, frequency: str = "immediate", items=()
         )
         session.add(subscriber)
         session.flush()
-        wanted = Preferences(frequency, not (items or treaties), tuple(items), tuple(treaties))
+        wanted = Preferences(
+            frequency,
+            not (items or treaties or texts or tags),
+            tuple(items),
+            tuple(treaties),
+            texts=tuple(texts),
+            tags=tuple(tags),
+            documents=documents,
+        )
         set_preferences(session, subscriber, wanted)
 
 
-def record_change(engine, number: str, status: str, note: str, *, evidence=None) -> None:
+def record_change(
+    engine, number: str, status: str, note: str, *, evidence=None, text: str = "res-2616"
+) -> None:
     """Change an item's status through the one writer, as a monitor, at the tracker's clock."""
     from tracker.db import unit_of_work
     from tracker.items.status_changes import Actor, record_status_change
-    from tracker.models import Item
+    from tracker.models import Document, Item
 
     with unit_of_work(engine) as session:
-        item = session.exec(select(Item).where(Item.number == number)).one()
+        item = session.exec(
+            select(Item)
+            .join(Document, Document.id == Item.document_id)
+            .where(Item.number == number, Document.slug == text)
+        ).one()
         record_status_change(
             session,
             item,

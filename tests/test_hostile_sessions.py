@@ -218,7 +218,7 @@ def test_someone_else_cannot_overwrite_an_unconfirmed_subscription(app, engine):
 
     start = clock.now()
     with clock.frozen_at(start):
-        assert subscribe(first, scope="chosen", items=["9.2.1"]).status_code == 200
+        assert subscribe(first, scope="chosen", items=["res-2616:9.2.1"]).status_code == 200
     with clock.frozen_at(start + timedelta(minutes=20)):
         assert subscribe(second, scope="everything", frequency="immediate").status_code == 200
     with Session(engine) as db:

@@ -11,7 +11,8 @@ from tests.hostile_helpers import snapshot
 from tests.test_web import status_form
 from tracker import clock
 from tracker.db import unit_of_work
-from tracker.mail.subscriptions import Preferences, start_subscription
+from tracker.mail.preferences import Preferences
+from tracker.mail.subscriptions import start_subscription
 from tracker.models import Event, StatusChange
 
 # --- 5. Text is clean -----------------------------------------------------------------------

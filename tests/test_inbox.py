@@ -124,14 +124,28 @@ def test_a_link_needs_a_paragraph_and_a_failed_status_change_links_nothing(
 def test_subscribers_of_a_paragraph_or_of_everything_get_document_linked_events(
     client, login, found, engine
 ):
-    from tracker.mail.content import Interest
+    from tests.mail_helpers import add_subscriber
+    from tracker.mail.preferences import interest_of
+    from tracker.models import Subscriber
 
+    add_subscriber(engine, "all@example.org")
+    add_subscriber(engine, "all-but-documents@example.org", documents=False)
+    add_subscriber(engine, "eleven@example.org", items=["11"])
+    add_subscriber(engine, "eleven-no-documents@example.org", items=["11"], documents=False)
+    add_subscriber(engine, "twelve@example.org", items=["12"])
     login()
     token = csrf_token(client.get("/inbox").get_data(as_text=True))
     client.post(f"/inbox/{found[TORTURE[1]].id}/link", data={"csrf_token": token, "items": "11.5"})
     with Session(engine) as session:
         event = session.exec(select(Event).where(Event.kind == "document_linked")).one()
-        item = session.exec(select(Item).where(Item.number == "11.5")).one()
-    assert Interest(True, frozenset(), frozenset()).wants(event)
-    assert Interest(False, frozenset({item.id}), frozenset()).wants(event)
-    assert not Interest(False, frozenset({item.id + 1}), frozenset()).wants(event)
+        wants = {
+            subscriber.email.split("@")[0]: interest_of(session, subscriber).wants(event)
+            for subscriber in session.exec(select(Subscriber))
+        }
+    assert wants == {
+        "all": True,
+        "all-but-documents": False,
+        "eleven": True,
+        "eleven-no-documents": False,
+        "twelve": False,
+    }

@@ -67,6 +67,7 @@ def test_change_writes_status_history_and_event_together(session):
     assert event.kind == "item_status_changed"
     assert event.payload == {
         "item": "9.2.1",
+        "text": "res-2616",
         "from": "not_assessed",
         "to": "in_progress",
         "note": "Draft law tabled",

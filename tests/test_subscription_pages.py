@@ -99,7 +99,7 @@ def test_manage_preferences_and_delete_everything(app, smtp_server):
             "csrf_token": csrf_token(page),
             "frequency": "weekly",
             "scope": "chosen",
-            "items": ["6", "9.2.1"],
+            "items": ["res-2616:6", "res-2616:9.2.1"],
             "treaties": ["cets-210"],
         },
     )
@@ -107,7 +107,7 @@ def test_manage_preferences_and_delete_everything(app, smtp_server):
     with Session(app.extensions["db_engine"]) as session:
         assert session.exec(select(Subscriber)).one().frequency == "weekly"
         topics = session.exec(select(SubscriptionTopic.ref)).all()
-        assert sorted(topics) == ["6", "9.2.1", "cets-210"]
+        assert sorted(topics) == ["cets-210", "res-2616:6", "res-2616:9.2.1"]
     bad = reader.post(
         manage, data={"csrf_token": csrf_token(page), "frequency": "weekly", "scope": "chosen"}
     )

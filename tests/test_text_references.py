@@ -85,7 +85,17 @@ def test_a_monitor_marks_a_successor_and_both_pages_show_the_lineage(
     assert "<ins>" in newer and "<del>" in newer
     older = client.get("/texts/res-1526/1").get_data(as_text=True)
     assert 'Continued by <a href="/texts/res-2616/2">Resolution 2616 (2025) §2</a>' in older
-    assert len(session.exec(select(ItemLineage)).all()) == 1
+    [lineage] = session.exec(select(ItemLineage)).all()
+    assert "@" not in lineage.marked_by  # the monitor's public name, never the address
+    feed = client.get("/changes?kind=paragraph").get_data(as_text=True)
+    assert '<a href="/texts/res-2616/2">§2</a>: continues Resolution 1526 (2006) §1' in feed
+    [event] = client.get("/api/v1/events?kind=paragraph").get_json()["events"]
+    assert (event["kind"], event["text_slug"], event["item"]) == (
+        "item_lineage_marked",
+        "res-2616",
+        "2",
+    )
+    assert "@" not in event["actor"] and "@" not in feed.split("<main", 1)[-1]
     again = mark(client, "res-2616", "2", "Resolution 1526 (2006) §1")
     assert again.status_code == 302
     assert "already marked" in client.get("/texts/res-2616/2").get_data(as_text=True)
@@ -116,6 +126,7 @@ def test_only_earlier_texts_are_offered_and_anonymous_marks_are_refused(
 
 def test_lineage_rules(two_generations, session):
     from tracker import clock
+    from tracker.items.status_changes import Actor
     from tracker.models import Document, Item
     from tracker.texts.lineage import LineageError, mark_successor
 
@@ -125,11 +136,17 @@ def test_lineage_rules(two_generations, session):
             select(Item).where(Item.document_id == document.id, Item.number == number)
         ).one()
 
-    now = clock.now()
+    now, monitor = clock.now(), Actor("Monitor M", user_id=None)
     with pytest.raises(LineageError, match="not earlier than"):
-        mark_successor(session, item("res-1526", "1"), item("res-2616", "2"), actor="m", now=now)
+        mark_successor(
+            session, item("res-1526", "1"), item("res-2616", "2"), actor=monitor, now=now
+        )
     with pytest.raises(LineageError, match="another text"):
-        mark_successor(session, item("res-2616", "1"), item("res-2616", "2"), actor="m", now=now)
-    mark_successor(session, item("res-2616", "2"), item("res-1526", "1"), actor="m", now=now)
+        mark_successor(
+            session, item("res-2616", "1"), item("res-2616", "2"), actor=monitor, now=now
+        )
+    mark_successor(session, item("res-2616", "2"), item("res-1526", "1"), actor=monitor, now=now)
     with pytest.raises(LineageError, match="already marked"):
-        mark_successor(session, item("res-2616", "2"), item("res-1526", "1"), actor="m", now=now)
+        mark_successor(
+            session, item("res-2616", "2"), item("res-1526", "1"), actor=monitor, now=now
+        )

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from tracker.models import Event
+from tracker.models import Document, Event, Item
 
 # Any constant works; it only has to be the same in every process that appends events.
 EVENT_LOG_LOCK = 0x7472_6B65
@@ -27,7 +27,8 @@ def append_event(
     """Append one event to the log and return it with its id.
 
     ``actor`` is a job's name or a user's display name, never an address; pass ``user_id`` for
-    a user so the log shows the user's current name.
+    a user so the log shows the user's current name. An event about an item records the slug of
+    the item's text as ``payload["text"]``: a paragraph number alone is ambiguous across texts.
     """
     if "@" in actor:
         raise ValueError("an event's actor must be a name, not an address")
@@ -43,11 +44,22 @@ def append_event(
         occurred_at=now,
         item_id=item_id,
         treaty_id=treaty_id,
-        payload=payload or {},
+        payload=_with_text(session, item_id, payload or {}),
     )
     session.add(event)
     session.flush()
     return event
+
+
+def _with_text(session: Session, item_id: int | None, payload: dict[str, Any]) -> dict[str, Any]:
+    if item_id is None or "text" in payload:
+        return payload
+    slug = session.exec(
+        select(Document.slug)
+        .join(Item, col(Item.document_id) == Document.id)
+        .where(Item.id == item_id)
+    ).first()
+    return payload | {"text": slug} if slug is not None else payload
 
 
 def events_after(session: Session, after: int, *, limit: int) -> list[Event]:

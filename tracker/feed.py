@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from tracker.items.queries import get_item
 from tracker.items.tags import get_tag, item_ids_tagged
-from tracker.models import Event, ItemTreaty, Treaty, TreatyStateChange
+from tracker.models import Event, Item, ItemTreaty, Treaty, TreatyStateChange
+from tracker.texts.queries import get_text
 
 # What a reader can filter by, and the event kinds each means.
 FEED_KINDS: dict[str, tuple[str, ...]] = {
@@ -20,18 +21,18 @@ FEED_KINDS: dict[str, tuple[str, ...]] = {
     "treaty": ("treaty_state_changed",),
     "deadline": ("invitation_deadline",),
     "document": ("document_linked",),
-    "paragraph": ("item_role_changed", "item_tags_changed"),
+    "paragraph": ("item_role_changed", "item_tags_changed", "item_lineage_marked"),
 }
 KIND_LABELS = {
     "status": "Status changes",
     "treaty": "Treaty changes",
     "deadline": "Invitation deadlines",
     "document": "Documents linked to paragraphs",
-    "paragraph": "Paragraph classification and tags",
+    "paragraph": "Paragraph classification, themes and lineage",
 }
 
 
-FEED_FILTER_ARGUMENTS = ("kind", "item", "treaty", "tag", "since", "until")
+FEED_FILTER_ARGUMENTS = ("kind", "text", "item", "treaty", "tag", "since", "until")
 
 
 class FeedFilterError(ValueError):
@@ -43,6 +44,7 @@ class FeedFilter:
     """What a reader asked the feed to show; every field optional."""
 
     kind: str | None = None
+    text: str | None = None  # text slug; the paragraph number below is one of its paragraphs
     item: str | None = None  # paragraph number
     treaty: str | None = None  # treaty slug
     tag: str | None = None  # tag slug
@@ -52,12 +54,20 @@ class FeedFilter:
     @property
     def active(self) -> bool:
         """Return whether any filter narrows the feed."""
-        return any((self.kind, self.item, self.treaty, self.tag, self.since, self.until))
+        return any(
+            (self.kind, self.text, self.item, self.treaty, self.tag, self.since, self.until)
+        )
+
+    @property
+    def paragraph(self) -> str | None:
+        """Return the chosen paragraph as "<text slug>:<number>", or None."""
+        return f"{self.text}:{self.item}" if self.text and self.item else None
 
     def arguments(self) -> dict[str, str]:
         """Return the filter as URL query arguments, empty ones left out."""
         values = {
             "kind": self.kind,
+            "text": self.text,
             "item": self.item,
             "treaty": self.treaty,
             "tag": self.tag,
@@ -76,14 +86,27 @@ def _day(value: str | None, name: str) -> date | None:
         raise FeedFilterError(f"“{value}” is not a date as YYYY-MM-DD ({name}).") from None
 
 
-def feed_filter_from(arguments) -> FeedFilter:
-    """Read a FeedFilter from request arguments; raise FeedFilterError for malformed ones."""
+def feed_filter_from(arguments, *, default_text: str) -> FeedFilter:
+    """Read a FeedFilter from request arguments; raise FeedFilterError for malformed ones.
+
+    A paragraph is ``item=<number>`` with ``text=<slug>`` (the default text when absent), or
+    ``item=<slug>:<number>``.
+    """
     kind = arguments.get("kind") or None
     if kind is not None and kind not in FEED_KINDS:
         raise FeedFilterError(f"There is no kind of change called “{kind}”.")
+    text = (arguments.get("text") or "").strip() or None
+    item = (arguments.get("item") or "").strip() or None
+    if item and ":" in item:
+        named, _, item = item.partition(":")
+        if text and named != text:
+            raise FeedFilterError(f"The paragraph “{named}:{item}” is not in the text “{text}”.")
+        text = named
+    item = (item or "").strip().lstrip("§") or None
     wanted = FeedFilter(
         kind=kind,
-        item=(arguments.get("item") or "").strip().lstrip("§") or None,
+        text=text or (default_text if item else None),
+        item=item,
         treaty=arguments.get("treaty") or None,
         tag=arguments.get("tag") or None,
         since=_day(arguments.get("since"), "from"),
@@ -108,8 +131,11 @@ def _real_change():
     )
 
 
-def _about_items(item_ids: set[int]):
-    """Return the condition "about one of these paragraphs or a treaty they concern"."""
+def _about_items(item_ids):
+    """Return the condition "about one of these paragraphs or a treaty they concern".
+
+    ``item_ids`` is a set of ids or a query selecting them.
+    """
     treaties = select(ItemTreaty.treaty_id).where(col(ItemTreaty.item_id).in_(item_ids))
     return or_(col(Event.item_id).in_(item_ids), col(Event.treaty_id).in_(treaties))
 
@@ -118,11 +144,17 @@ def _conditions(session: Session, wanted: FeedFilter) -> list:
     conditions = [_real_change()]
     if wanted.kind:
         conditions.append(col(Event.kind).in_(FEED_KINDS[wanted.kind]))
-    if wanted.item:
-        item = get_item(session, wanted.item)
-        if item is None:
-            raise FeedFilterError(f"There is no paragraph §{wanted.item}.")
-        conditions.append(_about_items({item.id}))
+    if wanted.text:
+        text = get_text(session, wanted.text)
+        if text is None:
+            raise FeedFilterError(f"There is no text “{wanted.text}”.")
+        if wanted.item:
+            item = get_item(session, wanted.item, document_id=text.id)
+            if item is None:
+                raise FeedFilterError(f"There is no paragraph §{wanted.item} in {text.reference}.")
+            conditions.append(_about_items({item.id}))
+        else:
+            conditions.append(_about_items(select(Item.id).where(Item.document_id == text.id)))
     if wanted.tag:
         tag = get_tag(session, wanted.tag)
         if tag is None:

@@ -9,8 +9,9 @@ from tracker.config import Settings
 from tracker.db import begin_write, unit_of_work
 from tracker.events import events_after
 from tracker.mail.compose import render_mail
-from tracker.mail.content import describe_events, interest_of, mail_identity, subscriber_links
+from tracker.mail.content import describe_events, mail_identity, subscriber_links
 from tracker.mail.outbox import enqueue_mail
+from tracker.mail.preferences import interest_of
 from tracker.mail.tokens import make_compact_token
 from tracker.models import Cursor, Event, Item, ItemReview, Subscriber, User
 

@@ -4,19 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import false, or_
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.mail.compose import MailIdentity
 from tracker.mail.tokens import make_compact_token, make_token
-from tracker.models import Document, Event, Item, Subscriber, SubscriptionTopic, Treaty
+from tracker.models import Document, Event, Item, Subscriber, Treaty
 from tracker.users import actor_name, display_names
-
-# Source health is for monitors; a treaty change mailed as the treaty's own event is not
-# mailed again as each linked item's timeline entry, unless the item itself was chosen.
-NOT_FOR_SUBSCRIBERS = {"source_failing", "source_recovered"}
-ITEM_ECHO = "item_treaty_changed"
 
 
 def mail_identity(settings: Settings) -> MailIdentity:
@@ -54,58 +48,6 @@ def subscriber_links(settings: Settings, subscriber: Subscriber) -> dict[str, st
         "unsubscribe_url": f"{settings.base_url}/unsubscribe/{unsubscribe}",
         "confirm_url": link("confirm", "/subscriptions/confirm"),
     }
-
-
-@dataclass(frozen=True)
-class Interest:
-    """The events one subscriber wants, as sets of ids."""
-
-    everything: bool
-    item_ids: frozenset[int]
-    treaty_ids: frozenset[int]
-
-    def wants(self, event: Event) -> bool:
-        """Return whether this event should be mailed to the subscriber."""
-        if event.kind in NOT_FOR_SUBSCRIBERS:
-            return False
-        if event.kind == ITEM_ECHO:
-            # The treaty's own event already tells whoever follows everything or the treaty.
-            return (
-                not self.everything
-                and event.item_id in self.item_ids
-                and event.treaty_id not in self.treaty_ids
-            )
-        if self.everything:
-            return True
-        return event.item_id in self.item_ids or event.treaty_id in self.treaty_ids
-
-
-def paragraph_and_below(numbers: list[str]):
-    """Return a condition on Item: one of these paragraphs or any of its sub-paragraphs.
-
-    The choice is stored as chosen (§11) and resolved here, when events are matched, so a
-    sub-paragraph added by a later text (§11.6) is included without anyone saving again.
-    """
-    if not numbers:
-        return false()
-    return or_(
-        col(Item.number).in_(numbers),
-        *(col(Item.number).startswith(f"{number}.", autoescape=True) for number in numbers),
-    )
-
-
-def interest_of(session: Session, subscriber: Subscriber) -> Interest:
-    """Return what a subscriber wants, resolved to ids."""
-    if subscriber.everything:
-        return Interest(True, frozenset(), frozenset())
-    topics = session.exec(
-        select(SubscriptionTopic).where(SubscriptionTopic.subscriber_id == subscriber.id)
-    ).all()
-    numbers = [t.ref for t in topics if t.kind == "item"]
-    slugs = [t.ref for t in topics if t.kind == "treaty"]
-    item_ids = set(session.exec(select(Item.id).where(paragraph_and_below(numbers))))
-    treaty_ids = set(session.exec(select(Treaty.id).where(col(Treaty.slug).in_(slugs))))
-    return Interest(False, frozenset(item_ids), frozenset(treaty_ids))
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from tracker.mail.alerts import PREFIX, _mailable
 from tracker.mail.compose import render_mail
 from tracker.mail.content import (
     describe_events,
-    interest_of,
     item_texts,
     mail_identity,
     subscriber_links,
 )
 from tracker.mail.outbox import enqueue_mail
+from tracker.mail.preferences import interest_of
 from tracker.mail.tokens import email_fingerprint
 from tracker.models import Document, Event, Item, Subscriber, Treaty
 

@@ -1,11 +1,18 @@
 """Subscribers: double opt-in, preferences, unsubscribing, what is stored about them."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from tracker.mail.preferences import (
+    FREQUENCIES,
+    Preferences,
+    SubscriptionError,
+    preferences_of,
+    set_preferences,
+    validate_preferences,
+)
 from tracker.mail.suppression import lift_suppression
 from tracker.mail.tokens import (
     TokenError,
@@ -14,67 +21,12 @@ from tracker.mail.tokens import (
     read_token,
     token_matches,
 )
-from tracker.models import (
-    Event,
-    Item,
-    OutboxMessage,
-    SubscribeAttempt,
-    Subscriber,
-    SubscriptionTopic,
-    Treaty,
-)
+from tracker.models import Event, OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
 from tracker.users import normalise_email
-
-FREQUENCIES = {
-    "immediate": "Immediately, one email per change",
-    "daily": "A daily digest",
-    "weekly": "A weekly digest",
-}
 
 
 class SubscriptionGone(TokenError):
     """A valid link whose subscription was deleted (unsubscribed, expired or erased)."""
-
-
-class SubscriptionError(ValueError):
-    """A subscription request cannot be taken as given."""
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """What a subscriber wants: how often, and everything or chosen items and treaties."""
-
-    frequency: str
-    everything: bool
-    items: tuple[str, ...] = ()
-    treaties: tuple[str, ...] = ()
-
-
-def validate_preferences(session: Session, wanted: Preferences) -> Preferences:
-    """Return the preferences checked against what exists, or raise SubscriptionError."""
-    if wanted.frequency not in FREQUENCIES:
-        raise SubscriptionError("Choose how often you want to hear from us.")
-    if wanted.everything and (wanted.items or wanted.treaties):
-        # Never resolved silently: the person meant one of the two, we cannot tell which.
-        raise SubscriptionError(
-            "You chose “every change” and also ticked paragraphs or treaties. Choose either "
-            "every change, or “only the paragraphs and treaties I choose” with your ticks."
-        )
-    if wanted.everything:
-        return Preferences(wanted.frequency, True)
-    known_items = set(session.exec(select(Item.number)))
-    known_treaties = set(session.exec(select(Treaty.slug)))
-    unknown = (set(wanted.items) - known_items) | (set(wanted.treaties) - known_treaties)
-    if unknown:
-        raise SubscriptionError(f"Unknown choices: {', '.join(sorted(unknown))}.")
-    if not wanted.items and not wanted.treaties:
-        raise SubscriptionError("Choose at least one paragraph or treaty, or everything.")
-    return Preferences(
-        wanted.frequency,
-        False,
-        tuple(sorted(set(wanted.items))),
-        tuple(sorted(set(wanted.treaties))),
-    )
 
 
 class TooManyRequests(SubscriptionError):
@@ -108,11 +60,16 @@ def find_subscriber(session: Session, email: str) -> Subscriber | None:
 
 
 def start_subscription(
-    session: Session, *, email: str, wanted: Preferences, now: datetime
+    session: Session,
+    *,
+    email: str,
+    wanted: Preferences,
+    now: datetime,
+    default_text: str = "res-2616",
 ) -> tuple[Subscriber, bool]:
     """Create or refresh an unconfirmed subscriber; return it and whether it was confirmed."""
     email = normalise_email(email)
-    wanted = validate_preferences(session, wanted)
+    wanted = validate_preferences(session, wanted, default_text=default_text)
     subscriber = find_subscriber(session, email)
     if subscriber is not None:
         # A stranger must not change a subscription by knowing the address. A confirmed one
@@ -125,36 +82,8 @@ def start_subscription(
     subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
     session.add(subscriber)
     session.flush()
-    set_preferences(session, subscriber, wanted)
+    set_preferences(session, subscriber, wanted, default_text=default_text)
     return subscriber, False
-
-
-def set_preferences(session: Session, subscriber: Subscriber, wanted: Preferences) -> None:
-    """Replace a subscriber's frequency and topics; do not commit."""
-    wanted = validate_preferences(session, wanted)
-    subscriber.frequency = wanted.frequency
-    subscriber.everything = wanted.everything
-    session.add(subscriber)
-    session.execute(
-        delete(SubscriptionTopic).where(col(SubscriptionTopic.subscriber_id) == subscriber.id)
-    )
-    for kind, refs in (("item", wanted.items), ("treaty", wanted.treaties)):
-        for ref in refs:
-            session.add(SubscriptionTopic(subscriber_id=subscriber.id, kind=kind, ref=ref))
-    session.flush()
-
-
-def preferences_of(session: Session, subscriber: Subscriber) -> Preferences:
-    """Return a subscriber's current preferences."""
-    topics = session.exec(
-        select(SubscriptionTopic).where(SubscriptionTopic.subscriber_id == subscriber.id)
-    ).all()
-    return Preferences(
-        subscriber.frequency,
-        subscriber.everything,
-        tuple(sorted(t.ref for t in topics if t.kind == "item")),
-        tuple(sorted(t.ref for t in topics if t.kind == "treaty")),
-    )
 
 
 def confirm_subscriber(session: Session, subscriber: Subscriber, *, now: datetime) -> None:
@@ -246,8 +175,11 @@ def stored_data(session: Session, subscriber: Subscriber) -> dict[str, object]:
         "confirmed_at": subscriber.confirmed_at,
         "frequency": FREQUENCIES[subscriber.frequency],
         "everything": subscriber.everything,
+        "texts": wanted.texts,
         "items": wanted.items,
+        "themes": wanted.tags,
         "treaties": wanted.treaties,
+        "document_links": subscriber.documents,
         "emails_stored": len(messages),
         "last_event_mailed": subscriber.last_event_id,
         "hard_bounces_in_a_row": subscriber.hard_failures,

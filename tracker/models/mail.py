@@ -3,8 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
-from sqlalchemy import true as sa_true
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -16,7 +15,7 @@ class Subscriber(SQLModel, table=True):
     frequency: str = Field(max_length=20)  # immediate, daily, weekly
     everything: bool = True  # False: only the chosen texts, items, tags and treaties
     # "document linked" events: a subscriber may want only status and treaty changes.
-    documents: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    documents: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
     # The language of the mail: one of the interface's languages.
     language: str = Field(default="en", max_length=8, sa_column_kwargs={"server_default": "en"})
     created_at: datetime

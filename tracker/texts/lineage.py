@@ -1,15 +1,21 @@
 """Paragraph lineage across texts: a newer paragraph marked as the successor of an older one.
 
 The one writer of ``ItemLineage`` rows is ``mark_successor``; it takes the session and does not
-commit.
+commit. Each mark is an event ("item_lineage_marked") on the newer paragraph, so the change feed,
+the paragraph's history and subscribers see it.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
+from tracker.events import append_event
 from tracker.models import Document, Item, ItemLineage
+
+if TYPE_CHECKING:
+    from tracker.items.status_changes import Actor
 
 
 class LineageError(ValueError):
@@ -25,7 +31,7 @@ class Relative:
 
 
 def mark_successor(
-    session: Session, item: Item, predecessor: Item, *, actor: str, now: datetime
+    session: Session, item: Item, predecessor: Item, *, actor: "Actor", now: datetime
 ) -> ItemLineage:
     """Record that ``item`` continues ``predecessor`` (a paragraph of an earlier text)."""
     newer = session.get(Document, item.document_id)
@@ -43,10 +49,25 @@ def mark_successor(
     ).first()
     if existing is not None:
         raise LineageError(f"§{item.number} is already marked as succeeding that paragraph")
+    # The name, never the address: who marked it may be shown wherever the mark is.
     mark = ItemLineage(
-        item_id=item.id, predecessor_id=predecessor.id, marked_at=now, marked_by=actor[:200]
+        item_id=item.id, predecessor_id=predecessor.id, marked_at=now, marked_by=actor.label[:200]
     )
     session.add(mark)
+    append_event(
+        session,
+        kind="item_lineage_marked",
+        summary=f"§{item.number}: continues {older.reference} §{predecessor.number}",
+        actor=actor.label,
+        user_id=actor.user_id,
+        now=now,
+        item_id=item.id,
+        payload={
+            "item": item.number,
+            "predecessor_text": older.slug,
+            "predecessor_item": predecessor.number,
+        },
+    )
     session.flush()
     return mark
 

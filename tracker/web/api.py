@@ -131,6 +131,7 @@ def event_record(event: Event) -> dict:
         "occurred_at": iso(event.occurred_at),
         "actor": who(event, public_names()),
         "summary": event.summary,
+        "text_slug": event.payload.get("text"),
         "item": event.payload.get("item"),
         "treaty": event.payload.get("treaty"),
         "url": links().event(event.id),
@@ -205,7 +206,8 @@ def events():
     if any(request.args.get(name) for name in FEED_FILTER_ARGUMENTS):
         # With a filter, the feed's rules: real changes only, as on /changes.
         try:
-            wanted = feed_filter_from(request.args)
+            default_text = current_app.extensions["tracker_settings"].default_text
+            wanted = feed_filter_from(request.args, default_text=default_text)
             found = feed_after(get_session(), wanted, after, limit=limit + 1)
         except FeedFilterError as problem:
             raise PagingError(str(problem)) from None

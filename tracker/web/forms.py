@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -125,15 +126,24 @@ class PreferencesForm(FlaskForm):
         "About what",
         choices=[
             SelectChoice("everything", "Every change"),
-            SelectChoice("chosen", "Only the paragraphs and treaties I choose below"),
+            SelectChoice(
+                "chosen", "Only the texts, paragraphs, themes and treaties I choose below"
+            ),
         ],
         # No default: "every change" or "chosen ones" is an explicit choice (issue 10).
         validators=[
             InputRequired(message="Choose every change, or the paragraphs and treaties below.")
         ],
     )
+    texts = CheckboxesField("Whole texts", validate_choice=True)
     items = CheckboxesField("Paragraphs", validate_choice=True)
+    tags = CheckboxesField("Themes", validate_choice=True)
     treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
+    documents = BooleanField(
+        "Also tell me when monitors link a new document (a report, an opinion, news) to "
+        "what I follow",
+        default=True,
+    )
 
 
 class LinkRequestForm(FlaskForm):

@@ -165,7 +165,11 @@ def mark_lineage(slug: str, number: str):
     begin_write(db)
     try:
         mark_successor(
-            db, item, db.get(Item, int(form.predecessor.data)), actor=g.user.email, now=clock.now()
+            db,
+            item,
+            db.get(Item, int(form.predecessor.data)),
+            actor=Actor.for_user(g.user),
+            now=clock.now(),
         )
     except LineageError as refused:
         db.rollback()

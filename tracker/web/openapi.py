@@ -69,6 +69,22 @@ def _text(default: str) -> dict[str, Any]:
     }
 
 
+def _filter(name: str, description: str, fmt: str | None = None) -> dict[str, Any]:
+    schema = {"type": "string", **({"format": fmt} if fmt else {})}
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+FEED_FILTERS = [
+    _filter("kind", "status, treaty, deadline, document or paragraph."),
+    _filter("text", "A text's slug: changes about its paragraphs and the treaties they concern."),
+    _filter("item", "A paragraph: its number in `text` (default text if absent) or slug:number."),
+    _filter("treaty", "A treaty's slug: its changes and those of its paragraphs."),
+    _filter("tag", "A theme's slug: changes about the paragraphs tagged with it."),
+    _filter("since", "First day, YYYY-MM-DD (UTC).", "date"),
+    _filter("until", "Last day, YYYY-MM-DD (UTC).", "date"),
+]
+
 PATHS = {
     "/texts": _get("The tracked texts (a short list, not paged).", "TextList", [], paged=False),
     "/items": _get(
@@ -86,9 +102,10 @@ PATHS = {
         missing=True,
     ),
     "/events": _get(
-        "The change log, oldest first after an event id.",
+        "The change log, oldest first after an event id. With any filter, real changes only "
+        "(as on /changes: no same-state confirmations, no source health).",
         "EventPage",
-        [LIMIT, _after("event id", "integer")],
+        [LIMIT, _after("event id", "integer"), *FEED_FILTERS],
     ),
     "/treaties": _get(
         "Every watched instrument: Kazakhstan's state, dates, invitation and its lapse.",

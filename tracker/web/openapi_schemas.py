@@ -102,6 +102,7 @@ SCHEMAS = {
             "occurred_at": {"type": "string", "format": "date-time"},
             "actor": STRING,
             "summary": STRING,
+            "text_slug": {**TEXT_OR_NULL, "description": "The slug of the paragraph's text."},
             "item": TEXT_OR_NULL,
             "treaty": TEXT_OR_NULL,
             "url": URL,

@@ -39,7 +39,7 @@ from tracker.items.timeline import status_timeline
 from tracker.models import Event
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
-from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts
+from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.caching import public
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
@@ -57,10 +57,24 @@ SEARCH_MAX_LENGTH = 200
 cached_word_diff = lru_cache(maxsize=512)(word_diff)
 
 
+def _text_references() -> dict[str, str]:
+    if "text_references" not in g:
+        g.text_references = {text.slug: text.reference for text in list_texts(get_session())}
+    return g.text_references
+
+
 @bp.app_template_global()
 def change_parts(event: Event) -> tuple[str, str]:
-    """Return where an event happened and what changed, for one-line feed entries."""
-    return place_and_change(event)
+    """Return where an event happened and what changed, for one-line feed entries.
+
+    A paragraph of a text other than the default one is named with its text ("Resolution 1526
+    (2006) §2"): the number alone would read as the default text's paragraph.
+    """
+    place, change = place_and_change(event)
+    slug = event.payload.get("text")
+    if place and slug and slug != current_app.extensions["tracker_settings"].default_text:
+        place = f"{_text_references().get(slug, slug)} {place}"
+    return place, change
 
 
 @bp.url_defaults
@@ -190,7 +204,8 @@ def item_detail(slug: str, number: str):
 
 def _feed_filter() -> tuple[FeedFilter, str | None]:
     try:
-        return feed_filter_from(request.args), None
+        default_text = current_app.extensions["tracker_settings"].default_text
+        return feed_filter_from(request.args, default_text=default_text), None
     except FeedFilterError as problem:
         return FeedFilter(), str(problem)
 
@@ -225,7 +240,9 @@ def changes():
         tags=all_tags(session),
         treaties=all_treaties(session),
         treaty_label=treaty_label,
+        texts=list_texts(session),
         items=all_items(session),
+        text_slugs=text_slugs(session),
     ), (400 if problem else 200)
 
 

@@ -5,19 +5,22 @@ from sqlmodel import col, select
 
 from tracker import clock
 from tracker.db import begin_write, get_session
+from tracker.items.tags import all_tags
 from tracker.mail.alerts import queue_confirmation
 from tracker.mail.content import subscriber_links
-from tracker.mail.subscriptions import (
+from tracker.mail.preferences import (
     Preferences,
     SubscriptionError,
+    preferences_of,
+    set_preferences,
+)
+from tracker.mail.subscriptions import (
     SubscriptionGone,
     TooManyRequests,
     confirm_subscriber,
     count_subscribe_attempt,
     delete_subscriber,
     find_subscriber,
-    preferences_of,
-    set_preferences,
     start_subscription,
     stored_data,
     subscriber_from_token,
@@ -29,7 +32,8 @@ from tracker.mail.tokens import (
     read_token,
     token_matches,
 )
-from tracker.models import Item, Treaty, User
+from tracker.models import Document, Item, Treaty, User
+from tracker.texts.queries import list_texts
 from tracker.users import UserError, normalise_email
 from tracker.web.forms import ConfirmForm, LinkRequestForm, PreferencesForm, SubscribeForm
 from tracker.web.request_guards import client_address
@@ -44,10 +48,18 @@ def _settings():
 
 def _fill_choices(form: PreferencesForm) -> None:
     db = get_session()
-    form.items.choices = [
-        (number, f"§{number}")
-        for number in db.exec(select(Item.number).order_by(col(Item.position)))
-    ]
+    texts = list_texts(db)
+    form.texts.choices = [(text.slug, text.reference) for text in texts]
+    # Grouped by text in the template: the value names the text, the label only the number.
+    numbers = db.exec(
+        select(Document.slug, Item.number)
+        .join(Item, col(Item.document_id) == Document.id)
+        .where(Document.kind != "draft")
+        .order_by(col(Document.dated).desc(), col(Document.id), col(Item.position))
+    )
+    form.items.choices = [(f"{slug}:{number}", f"§{number}") for slug, number in numbers]
+    form.item_groups = {text.slug: text.reference for text in texts}
+    form.tags.choices = [(tag.slug, tag.label) for tag in all_tags(db)]
     form.treaties.choices = [
         (slug, name)
         for slug, name in db.exec(
@@ -62,6 +74,9 @@ def _wanted(form: PreferencesForm) -> Preferences:
         everything=form.scope.data == "everything",
         items=tuple(form.items.data or ()),
         treaties=tuple(form.treaties.data or ()),
+        texts=tuple(form.texts.data or ()),
+        tags=tuple(form.tags.data or ()),
+        documents=bool(form.documents.data),
     )
 
 
@@ -106,7 +121,11 @@ def subscribe():
         return page, 429, {"Retry-After": "3600"}
     try:
         subscriber, already = start_subscription(
-            db, email=form.email.data, wanted=_wanted(form), now=clock.now()
+            db,
+            email=form.email.data,
+            wanted=_wanted(form),
+            now=clock.now(),
+            default_text=_settings().default_text,
         )
         # A suppressed address is sent a confirmation too: confirming it lifts the suppression.
         queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
@@ -175,9 +194,12 @@ def manage(token: str):
         form.scope.data = "everything" if current.everything else "chosen"
         form.items.data = list(current.items)
         form.treaties.data = list(current.treaties)
+        form.texts.data = list(current.texts)
+        form.tags.data = list(current.tags)
+        form.documents.data = current.documents
     elif form.validate():
         try:
-            set_preferences(db, subscriber, _wanted(form))
+            set_preferences(db, subscriber, _wanted(form), default_text=_settings().default_text)
         except SubscriptionError as invalid:
             db.rollback()
             return _render_manage(form, subscriber, token, error=str(invalid)), 400

@@ -19,18 +19,21 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("subscriber", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "language",
-                sqlmodel.sql.sqltypes.AutoString(length=8),
-                nullable=False,
-                server_default="en",
-            )
-        )
-        batch_op.add_column(
-            sa.Column("documents", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # Plain ADD COLUMN, not a batch: on SQLite a batch would copy and drop the subscriber table,
+    # which the topics and the outbox reference.
+    op.add_column(
+        "subscriber",
+        sa.Column(
+            "language",
+            sqlmodel.sql.sqltypes.AutoString(length=8),
+            nullable=False,
+            server_default="en",
+        ),
+    )
+    op.add_column(
+        "subscriber",
+        sa.Column("documents", sa.Boolean(), nullable=False, server_default=sa.text("true")),
+    )
     with op.batch_alter_table("subscriptiontopic", schema=None) as batch_op:
         batch_op.alter_column(
             "ref",
@@ -86,6 +89,6 @@ def downgrade() -> None:
             type_=sqlmodel.sql.sqltypes.AutoString(length=40),
             existing_nullable=False,
         )
-    with op.batch_alter_table("subscriber", schema=None) as batch_op:
-        batch_op.drop_column("documents")
-        batch_op.drop_column("language")
+    # SQLite (3.35+) drops a column in place; a batch would copy and drop the subscriber table.
+    op.drop_column("subscriber", "documents")
+    op.drop_column("subscriber", "language")
