@@ -42,6 +42,19 @@ def test_renaming_shows_the_new_name_on_every_public_view(app, client, login):
     assert history[0]["by"] == "Aigerim (Almaty office)"
 
 
+def test_a_page_cached_with_the_old_name_is_not_revalidated_after_a_rename(app, client, login):
+    login()
+    assert submit_change(client, note="Bill tabled").status_code == 302
+    anonymous = app.test_client()
+    cached = {page: anonymous.get(page).headers["ETag"] for page in PUBLIC_PAGES}
+    for page, etag in cached.items():
+        assert anonymous.get(page, headers={"If-None-Match": etag}).status_code == 304, page
+    assert _rename(client, "Aigerim (Almaty office)").status_code == 302
+    for page, etag in cached.items():
+        fresh = anonymous.get(page, headers={"If-None-Match": etag})
+        assert fresh.status_code == 200, page
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

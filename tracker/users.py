@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.models import LoginAttempt, User
 from tracker.safe_text import UnsafeText, check_line
 
@@ -119,7 +120,8 @@ def rename_user(session: Session, user: User, name: str) -> None:
     name = validate_display_name(name)
     if _name_taken(session, name, other_than=user.id):
         raise UserError(f"The public name “{name}” is taken already.")
-    user.display_name = name
+    if name != user.display_name:
+        user.display_name, user.renamed_at = name, clock.now()
     session.add(user)
     session.flush()
 

@@ -1,7 +1,8 @@
 """What public responses' validators are made of: the event log's head and other writers' marks.
 
 Every change the public sees appends an event, except a few writers that only record progress
-(source checks, job runs, loaded texts, found documents); their latest marks are read here too,
+(source checks, job runs, loaded texts, found documents, users' public names); their latest
+marks are read here too,
 so any write changes the version of every response that shows it.
 """
 
@@ -17,6 +18,7 @@ from tracker.models import (
     JobRun,
     SourceStatus,
     Treaty,
+    User,
 )
 
 
@@ -32,6 +34,8 @@ def public_state(session: Session, *, job_runs: bool = False) -> tuple:
         # A found document becomes public when a monitor links it (a decision row).
         select(func.max(FoundDocument.id)).scalar_subquery(),
         select(func.max(DocumentDecision.id)).scalar_subquery(),
+        # Pages show monitors by their current public name.
+        select(func.max(User.renamed_at)).scalar_subquery(),
     ]
     if job_runs:
         # Only the sources page lists job runs; the mail job adds one every 30 seconds.

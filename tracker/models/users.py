@@ -23,6 +23,8 @@ class User(SQLModel, table=True):
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=clock.now)
     last_login_at: datetime | None = None
+    # Part of every public page's validator: a page showing the old name must not be reused.
+    renamed_at: datetime | None = None
     # Alerts about failing sources and reviews; the link in each alert turns them off.
     alerts_enabled: bool = Field(default=True)
     # Bumped by logout, disabling and a password change: sessions holding an older one end.
