@@ -108,7 +108,7 @@ def find_subscriber(session: Session, email: str) -> Subscriber | None:
 
 
 def start_subscription(
-    session: Session, *, email: str, wanted: Preferences, now: datetime
+    session: Session, *, email: str, wanted: Preferences, now: datetime, language: str = "en"
 ) -> tuple[Subscriber, bool]:
     """Create or refresh an unconfirmed subscriber; return it and whether it was confirmed."""
     email = normalise_email(email)
@@ -122,7 +122,9 @@ def start_subscription(
         if subscriber.confirmed_at is not None:
             return subscriber, subscriber.suppressed_at is None
         return subscriber, False
-    subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
+    subscriber = Subscriber(
+        email=email, frequency=wanted.frequency, created_at=now, language=language
+    )
     session.add(subscriber)
     session.flush()
     set_preferences(session, subscriber, wanted)

@@ -1,12 +1,15 @@
 """Public subscription pages: subscribe, confirm, manage, unsubscribe (RFC 8058 one-click)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlmodel import col, select
 
 from tracker import clock
 from tracker.db import begin_write, get_session
+from tracker.i18n.web import current_language
 from tracker.mail.alerts import queue_confirmation
 from tracker.mail.content import subscriber_links
+from tracker.mail.language import set_mail_language
 from tracker.mail.subscriptions import (
     Preferences,
     SubscriptionError,
@@ -76,7 +79,7 @@ def _subscriber(token: str, purpose: str):
 
 
 def _token_error(error: TokenError):
-    return render_template("subscriptions/link_error.html", message=str(error)), 400
+    return render_template("subscriptions/link_error.html", message=_(str(error))), 400
 
 
 def _count_attempt(db) -> None:
@@ -93,6 +96,8 @@ def _count_attempt(db) -> None:
 def subscribe():
     form = SubscribeForm()
     _fill_choices(form)
+    if not form.is_submitted():
+        form.language.data = current_language()  # mail in the language the page is read in
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("subscriptions/subscribe.html", form=form), status
@@ -106,7 +111,11 @@ def subscribe():
         return page, 429, {"Retry-After": "3600"}
     try:
         subscriber, already = start_subscription(
-            db, email=form.email.data, wanted=_wanted(form), now=clock.now()
+            db,
+            email=form.email.data,
+            wanted=_wanted(form),
+            now=clock.now(),
+            language=form.language.data,
         )
         # A suppressed address is sent a confirmation too: confirming it lifts the suppression.
         queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
@@ -156,7 +165,7 @@ def confirm(token: str):
     db = get_session()
     confirm_subscriber(db, subscriber, now=clock.now())
     db.commit()
-    flash("Your subscription is confirmed.")
+    flash(_("Your subscription is confirmed."))
     manage = subscriber_links(_settings(), subscriber)["manage_url"]
     return redirect(manage.removeprefix(_settings().base_url))
 
@@ -175,14 +184,16 @@ def manage(token: str):
         form.scope.data = "everything" if current.everything else "chosen"
         form.items.data = list(current.items)
         form.treaties.data = list(current.treaties)
+        form.language.data = subscriber.language
     elif form.validate():
         try:
             set_preferences(db, subscriber, _wanted(form))
+            set_mail_language(db, subscriber, form.language.data)
         except SubscriptionError as invalid:
             db.rollback()
             return _render_manage(form, subscriber, token, error=str(invalid)), 400
         db.commit()
-        flash("Your preferences are saved.")
+        flash(_("Your preferences are saved."))
         return redirect(url_for("subscriptions.manage", token=token))
     else:
         return _render_manage(form, subscriber, token), 400
