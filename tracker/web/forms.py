@@ -141,7 +141,8 @@ class PreferencesForm(FlaskForm):
         _l("Language of the emails"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         default=DEFAULT_LANGUAGE,
-        validators=[InputRequired()],
+        # A form sent without it (an old page, a script) keeps the default.
+        validators=[Optional()],
     )
 
 
