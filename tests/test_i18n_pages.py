@@ -1,4 +1,4 @@
-"""Languages on the web: the locale from Accept-Language, the switcher's cookie, dates per locale."""
+"""Languages on the web: the locale from Accept-Language, the switcher's cookie, locale dates."""
 
 import re
 
