@@ -12,6 +12,9 @@ they are rendered. A resolution's paragraphs are never translated.
 DEFAULT_LANGUAGE = "en"
 #: Each language with its own name for itself, as the switcher shows it.
 LANGUAGES = {"en": "English", "fr": "Français", "ru": "Русский"}
+#: The locale whose date and number formats each language uses: the Council of Europe writes
+#: British English ("5 December 2026"), not American.
+FORMAT_LOCALES = {"en": "en_GB", "fr": "fr_FR", "ru": "ru_RU"}
 #: The cookie that remembers a visitor's choice over Accept-Language.
 COOKIE = "tracker_lang"
 

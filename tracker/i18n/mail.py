@@ -11,7 +11,7 @@ from datetime import date, datetime
 from babel import Locale, dates, numbers
 from babel.support import NullTranslations, Translations
 
-from tracker.i18n import DEFAULT_LANGUAGE, known_language
+from tracker.i18n import DEFAULT_LANGUAGE, FORMAT_LOCALES, known_language
 from tracker.resources import TRANSLATIONS
 
 
@@ -31,7 +31,7 @@ class MailLocale:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.language)
+        return Locale.parse(FORMAT_LOCALES[self.language])
 
     def gettext(self, message: str, **values) -> str:
         text = translations(self.language).gettext(message)
@@ -43,14 +43,14 @@ class MailLocale:
 
     def when(self, value: datetime) -> str:
         """Return a moment as a date and a 24-hour time, as the web pages write it."""
-        day = dates.format_date(value, "medium", locale=self.locale)
-        return f"{day}, {dates.format_time(value, 'HH:mm', tzinfo=None, locale=self.locale)}"
+        return f"{dates.format_date(value, 'medium', locale=self.locale)}, {value:%H:%M}"
 
     def day(self, value: date) -> str:
         return dates.format_date(value, "long", locale=self.locale)
 
-    def short_day(self, value: date) -> str:
-        return dates.format_date(value, "medium", locale=self.locale)
+    def short_day(self, value: date, pattern: str = "EEE dd MMM y") -> str:
+        """Return a day as a subject names it ("Mon 02 Feb 2026", "lun. 02 févr. 2026")."""
+        return dates.format_date(value, pattern, locale=self.locale)
 
     def number(self, value: int | float) -> str:
         return numbers.format_decimal(value, locale=self.locale)

@@ -6,12 +6,20 @@ follow it; ``<time datetime>`` attributes, the API, feeds and exports stay ISO.
 """
 
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+from babel import Locale, dates, numbers
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
-from flask_babel import Babel, format_date, format_decimal, format_time, get_locale
+from flask_babel import Babel, get_locale
 
-from tracker.i18n import COOKIE, DEFAULT_LANGUAGE, FREQUENCY_LABELS, LANGUAGES, known_language
+from tracker.i18n import (
+    COOKIE,
+    DEFAULT_LANGUAGE,
+    FORMAT_LOCALES,
+    FREQUENCY_LABELS,
+    LANGUAGES,
+    known_language,
+)
 from tracker.items.statuses import status_label
 from tracker.resources import TRANSLATIONS
 from tracker.sources.catalogue import KINDS
@@ -61,29 +69,36 @@ def choose(code: str):
     return response
 
 
-def when(value: datetime | None) -> str:
-    """Return a moment as the current locale writes a date and a 24-hour time (UTC)."""
-    return f"{format_date(value, 'medium')}, {format_time(value, 'HH:mm')}"
+def _formats() -> Locale:
+    return Locale.parse(FORMAT_LOCALES[current_language()])
+
+
+def when(value: datetime) -> str:
+    """Return a moment (stored in UTC) as the locale writes a date and a 24-hour time."""
+    locale = _formats()
+    return f"{dates.format_date(value, 'medium', locale=locale)}, {value:%H:%M}"
 
 
 def day(value: date | datetime) -> str:
-    """Return a day in the current locale's long form ("5 décembre 2026")."""
-    return format_date(value, "long")
+    """Return a day in the locale's long form ("5 December 2026", "5 décembre 2026")."""
+    return dates.format_date(value, "long", locale=_formats())
 
 
 def month(value: date | datetime) -> str:
-    """Return a month and year as a heading in the current locale ("décembre 2026")."""
-    return format_date(value, "LLLL y")
+    """Return a month and year as a heading in the locale ("décembre 2026")."""
+    return dates.format_date(value, "LLLL y", locale=_formats())
 
 
-def number(value: int | float) -> str:
-    """Return a number with the current locale's separators."""
-    return format_decimal(value)
+def number(value: int | float, pattern: str | None = None) -> str:
+    """Return a number with the locale's separators."""
+    return numbers.format_decimal(value, pattern, locale=_formats())
 
 
 def _switcher_links() -> list[tuple[str, str, str]]:
     """Return (code, own name, URL) for each language, coming back to the current page."""
-    here = request.full_path if request.query_string else request.path
+    # Back to the same page and filters; a "next" of the page itself is not carried along.
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "next"]
+    here = request.path + (f"?{urlencode(kept)}" if kept else "")
     return [
         (code, name, url_for("i18n.choose", code=code, next=here))
         for code, name in LANGUAGES.items()
@@ -103,7 +118,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
         language_links=_switcher_links,
-        format_decimal=format_decimal,
+        format_decimal=number,
         frequency_labels=FREQUENCY_LABELS,
         source_kinds=KINDS,
         status_label=status_label,

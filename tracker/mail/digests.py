@@ -64,8 +64,8 @@ class DigestPeriod:
             return locale.short_day(self.first_day)
         return locale.gettext(
             "%(first)s to %(last)s",
-            first=locale.short_day(self.first_day),
-            last=locale.short_day(self.last_day),
+            first=locale.short_day(self.first_day, "dd MMM"),
+            last=locale.short_day(self.last_day, "dd MMM y"),
         )
 
     def heading(self, locale: MailLocale) -> str:
