@@ -119,9 +119,11 @@ def page_name(path: str, prefix: str) -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", ("en", "fr", "ru"))
 def test_every_page_fits_the_screen_without_console_errors(
-    live_server, browser, app, engine, make_user, fake_treaty_office, width
+    live_server, browser, app, engine, make_user, fake_treaty_office, width, language
 ):
+    # French and Russian strings are longer: each language is walked at each width.
     from jobs import poll_treaties
     from tests.fake_treaty_office import standard_chart
     from tests.treaty_helpers import kaz, make_ctx, no_sleep, serve_seeded_states
@@ -133,17 +135,24 @@ def test_every_page_fits_the_screen_without_console_errors(
     fake_treaty_office.set_chart(210, standard_chart(210, kaz(210, signed=clock.now().date())))
     poll_treaties.run(make_ctx(app, fake_treaty_office, now=clock.now()), sleep=no_sleep)
 
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = browser.new_context(
+        viewport={"width": width, "height": 800},
+        locale=language,
+        extra_http_headers={"Accept-Language": language},
+    )
     page = context.new_page()
     found: list[str] = []
     for path in PUBLIC_PAGES + ("/evidence/1",):
-        found += problems_on(page, live_server + path, width=width, name=page_name(path, "public"))
+        name = page_name(path, f"public-{language}")
+        found += problems_on(page, live_server + path, width=width, name=name)
+        assert page.locator("html").get_attribute("lang") == language, path
     page.goto(f"{live_server}/login")
-    page.get_by_label("Email address").fill("admin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.locator("#email").fill("admin@example.org")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
     page.wait_for_load_state()
     for path in PUBLIC_PAGES[:3] + MONITOR_PAGES:
-        found += problems_on(page, live_server + path, width=width, name=page_name(path, "monitor"))
+        name = page_name(path, f"monitor-{language}")
+        found += problems_on(page, live_server + path, width=width, name=name)
     context.close()
     assert found == [], "\n".join(found)

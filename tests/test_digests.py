@@ -89,7 +89,7 @@ def test_digest_job_twice_sends_one_digest_and_skips_empty_ones(
     [digest] = smtp_server.messages
     assert digest["To"] == "daily@example.org"
     assert "Daily digest for Mon 02 Feb 2026" in digest["Subject"]
-    assert "2 change(s)" in digest["Subject"]
+    assert "2 changes" in digest["Subject"]  # plural forms per language, no "(s)"
     body = text_of(digest).replace("\r\n", "\n")
     assert "§9.2.1: Not assessed → In progress" in body and "Bill tabled" in body
     assert "\n* §9.2.1: Not assessed → In progress\n" in body  # one event per line block

@@ -43,8 +43,10 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _register_extensions(app: Flask) -> None:
+    from tracker.i18n import web as i18n
     from tracker.web import caching, names, request_guards, security
 
+    i18n.init_app(app)
     request_guards.init_app(app)
     security.init_app(app)
     names.init_app(app)

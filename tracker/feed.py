@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
+from tracker.i18n import N_
 from tracker.items.queries import get_item
 from tracker.items.tags import get_tag, item_ids_tagged
 from tracker.models import Event, Item, ItemTreaty, Treaty, TreatyStateChange
@@ -24,11 +25,11 @@ FEED_KINDS: dict[str, tuple[str, ...]] = {
     "paragraph": ("item_role_changed", "item_tags_changed", "item_lineage_marked"),
 }
 KIND_LABELS = {
-    "status": "Status changes",
-    "treaty": "Treaty changes",
-    "deadline": "Invitation deadlines",
-    "document": "Documents linked to paragraphs",
-    "paragraph": "Paragraph classification, themes and lineage",
+    "status": N_("Status changes"),
+    "treaty": N_("Treaty changes"),
+    "deadline": N_("Invitation deadlines"),
+    "document": N_("Documents linked to paragraphs"),
+    "paragraph": N_("Paragraph classification, themes and lineage"),
 }
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.i18n import N_
+
 
 class Status(StrEnum):
     NOT_ASSESSED = "not_assessed"
@@ -25,33 +27,36 @@ STATUS_INFO: dict[Status, StatusInfo] = {
     for info in (
         StatusInfo(
             Status.NOT_ASSESSED,
-            "Not assessed",
-            "No monitor has assessed this paragraph yet.",
+            N_("Not assessed"),
+            N_("No monitor has assessed this paragraph yet."),
         ),
         StatusInfo(
             Status.NO_PROGRESS,
-            "No progress",
-            "Nothing has been done that answers this paragraph.",
+            N_("No progress"),
+            N_("Nothing has been done that answers this paragraph."),
         ),
         StatusInfo(
             Status.IN_PROGRESS,
-            "In progress",
-            "Steps have started, such as a draft law or a request, but nothing is in effect yet.",
+            N_("In progress"),
+            N_(
+                "Steps have started, such as a draft law or a request, "
+                "but nothing is in effect yet."
+            ),
         ),
         StatusInfo(
             Status.PARTIALLY_IMPLEMENTED,
-            "Partially implemented",
-            "Part of what the paragraph asks is in effect; part is still missing.",
+            N_("Partially implemented"),
+            N_("Part of what the paragraph asks is in effect; part is still missing."),
         ),
         StatusInfo(
             Status.IMPLEMENTED,
-            "Implemented",
-            "What the paragraph asks for is in effect.",
+            N_("Implemented"),
+            N_("What the paragraph asks for is in effect."),
         ),
         StatusInfo(
             Status.REGRESSED,
-            "Regressed",
-            "The situation has moved away from what the paragraph asks for.",
+            N_("Regressed"),
+            N_("The situation has moved away from what the paragraph asks for."),
         ),
     )
 }

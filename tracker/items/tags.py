@@ -4,17 +4,18 @@ from collections import defaultdict
 
 from sqlmodel import Session, col, select
 
+from tracker.i18n import N_
 from tracker.models import ItemTag, Tag
 
 SEEDED_TAGS = (
-    ("elections", "Elections"),
-    ("judiciary", "Judiciary"),
-    ("media-freedom", "Media freedom"),
-    ("civil-society", "Civil society"),
-    ("torture-and-detention", "Torture and detention"),
-    ("corruption", "Corruption"),
-    ("treaties", "Treaties"),
-    ("gender-equality", "Gender equality"),
+    ("elections", N_("Elections")),
+    ("judiciary", N_("Judiciary")),
+    ("media-freedom", N_("Media freedom")),
+    ("civil-society", N_("Civil society")),
+    ("torture-and-detention", N_("Torture and detention")),
+    ("corruption", N_("Corruption")),
+    ("treaties", N_("Treaties")),
+    ("gender-equality", N_("Gender equality")),
 )
 
 

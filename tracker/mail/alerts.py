@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.db import begin_write, unit_of_work
 from tracker.events import events_after
+from tracker.i18n.mail import mail_locale
 from tracker.mail.compose import render_mail
 from tracker.mail.content import describe_events, mail_identity, subscriber_links
 from tracker.mail.outbox import enqueue_mail
@@ -26,18 +27,21 @@ def queue_confirmation(
     """Queue the double opt-in mail, or a notice to an address that is already subscribed."""
     links = subscriber_links(settings, subscriber)
     template = "already_subscribed" if already else "confirm"
-    subject = (
-        f"{PREFIX} You are already subscribed" if already else f"{PREFIX} Confirm your subscription"
-    )
+    locale = mail_locale(subscriber.language)
+    if already:
+        subject = locale.gettext("You are already subscribed")
+    else:
+        subject = locale.gettext("Confirm your subscription")
     mail = render_mail(
         template,
         recipient=subscriber.email,
-        subject=subject,
+        subject=f"{PREFIX} {subject}",
         context={"links": links, "expiry_hours": settings.unconfirmed_expiry_hours},
         identity=mail_identity(settings),
         unsubscribe_url=links["unsubscribe_url"],
         manage_url=links["manage_url"] if already else None,
         now=now,
+        language=locale.language,
     )
     # At most one such mail per address and quarter hour: the form cannot be used to flood one.
     bucket = now.strftime("%Y%m%d%H") + str(now.minute // 15)
@@ -111,9 +115,13 @@ def _queue_alert(
 ) -> int:
     events = describe_events(session, settings, run)
     links = subscriber_links(settings, subscriber)
+    locale = mail_locale(subscriber.language)
     subject = events[0].summary
     if len(events) > 1:
-        subject = f"{len(events)} changes: {subject} and more"
+        # The summary is stored text (English); the words around it are the subscriber's.
+        subject = locale.gettext(
+            "%(count)s changes: %(first)s and more", count=len(events), first=subject
+        )
     mail = render_mail(
         "alert",
         recipient=subscriber.email,
@@ -123,6 +131,7 @@ def _queue_alert(
         unsubscribe_url=links["unsubscribe_url"],
         manage_url=links["manage_url"],
         now=now,
+        language=locale.language,
     )
     stored = enqueue_mail(
         session,

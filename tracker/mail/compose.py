@@ -1,5 +1,6 @@
 """Render emails from templates into what the outbox stores, and stored rows into messages."""
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass
@@ -12,22 +13,41 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from tracker.i18n import DEFAULT_LANGUAGE
+from tracker.i18n.mail import mail_locale, translations
+from tracker.items.statuses import STATUS_INFO
 from tracker.resources import TEMPLATES as ALL_TEMPLATES
 
 TEMPLATES = ALL_TEMPLATES / "mail"
 _NEWLINE = re.compile(r"[\r\n]")
+#: The English label of each status value: the msgid the templates translate.
+STATUS_LABELS = {status.value: info.label for status, info in STATUS_INFO.items()}
 
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    # Included pieces end with their own line break; without this Jinja drops it.
-    keep_trailing_newline=True,
-    # Mail templates change only with a deploy; checking their files per render is wasted work.
-    auto_reload=False,
-)
+
+
+@functools.cache
+def _environment(language: str) -> Environment:
+    """Return the mail templates' environment for one language (a catalogue installed once)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # Included pieces end with their own line break; without this Jinja drops it.
+        keep_trailing_newline=True,
+        # Mail templates change only with a deploy; checking their files per render is wasted work.
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(language), newstyle=True)
+    locale = mail_locale(language)
+    env.globals.update(lang=locale.language, status_labels=STATUS_LABELS)
+    env.filters.update(
+        when=locale.when, day=locale.day, short_day=locale.short_day, number=locale.number
+    )
+    return env
 
 
 # Every line of a message stays within 78 octets (RFC 5322): headers fold at whitespace,
@@ -80,8 +100,9 @@ def render_mail(
     manage_url: str | None,
     now: datetime,
     message_id: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> RenderedMail:
-    """Render ``mail/<template>.txt`` and ``.html`` with the headers every email carries."""
+    """Render ``mail/<template>.txt`` and ``.html`` in ``language``, with the usual headers."""
     domain = urlsplit(identity.base_url).hostname or "localhost"
     message_id = message_id or f"<{uuid.uuid4().hex}@{domain}>"
     values = context | {
@@ -105,10 +126,11 @@ def render_mail(
         headers["Reply-To"] = identity.reply_to
     for name, value in headers.items():
         check_header(name, value)
+    env = _environment(mail_locale(language).language)
     return RenderedMail(
         subject=subject,
-        text_body=_env.get_template(f"{template}.txt").render(values),
-        html_body=_env.get_template(f"{template}.html").render(values),
+        text_body=env.get_template(f"{template}.txt").render(values),
+        html_body=env.get_template(f"{template}.html").render(values),
         headers=headers,
         message_id=message_id,
     )

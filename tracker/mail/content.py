@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
+from tracker.i18n import N_
 from tracker.mail.compose import MailIdentity
 from tracker.mail.tokens import make_compact_token, make_token
 from tracker.models import Document, Event, Item, Subscriber, Treaty
@@ -88,13 +89,13 @@ def describe_events(session: Session, settings: Settings, events: list[Event]) -
         if item and event.item_id in texts:
             # The paragraph's own page (/items/<n> only redirects there, for the default text).
             url = f"{settings.base_url}/texts/{texts[event.item_id]}/{item}"
-            group = "Paragraphs"
+            group = N_("Paragraphs")
         elif item:
-            url, group = f"{settings.base_url}/items/{item}", "Paragraphs"
+            url, group = f"{settings.base_url}/items/{item}", N_("Paragraphs")
         elif event.treaty_id in slugs:
-            url, group = f"{settings.base_url}/treaties/{slugs[event.treaty_id]}", "Treaties"
+            url, group = f"{settings.base_url}/treaties/{slugs[event.treaty_id]}", N_("Treaties")
         else:
-            url, group = f"{settings.base_url}/changes#event-{event.id}", "Other changes"
+            url, group = f"{settings.base_url}/changes#event-{event.id}", N_("Other changes")
         described.append(
             MailedEvent(
                 id=event.id,

@@ -9,6 +9,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
+from tracker.i18n.mail import MailLocale, mail_locale
 from tracker.mail.alerts import PREFIX, _mailable
 from tracker.mail.compose import render_mail
 from tracker.mail.content import (
@@ -56,11 +57,22 @@ class DigestPeriod:
     first_day: date
     last_day: date
 
-    def title(self) -> str:
+    def title(self, locale: MailLocale | None = None) -> str:
         """Return how the period reads in a subject: one day, or a week's first and last day."""
+        locale = locale or mail_locale(None)
         if self.frequency == "daily":
-            return f"{self.first_day:%a %d %b %Y}"
-        return f"{self.first_day:%d %b} to {self.last_day:%d %b %Y}"
+            return locale.short_day(self.first_day)
+        return locale.gettext(
+            "%(first)s to %(last)s",
+            first=locale.short_day(self.first_day, "dd MMM"),
+            last=locale.short_day(self.last_day, "dd MMM y"),
+        )
+
+    def heading(self, locale: MailLocale) -> str:
+        """Return "Daily digest for …" or "Weekly digest for …" in the locale's words."""
+        if self.frequency == "daily":
+            return locale.gettext("Daily digest for %(period)s", period=self.title(locale))
+        return locale.gettext("Weekly digest for %(period)s", period=self.title(locale))
 
 
 def digest_period(
@@ -225,14 +237,16 @@ def _queue_one(
         stale_cache[scope] = _stale_items(session, now, settings.stale_item_months, scope)
     stale = stale_cache[scope]
     links = subscriber_links(settings, subscriber)
-    period_name = "Daily" if period.frequency == "daily" else "Weekly"
+    locale = mail_locale(subscriber.language)
+    heading = period.heading(locale)
     domain = urlsplit(settings.base_url).hostname or "localhost"
     mail = render_mail(
         "digest",
         recipient=subscriber.email,
         # One subject and one Message-ID per period: each period is its own thread, and a
         # digest sent again is recognisable as the same message.
-        subject=f"{PREFIX} {period_name} digest for {period.title()}: {len(wanted)} change(s)",
+        subject=f"{PREFIX} {heading}: "
+        + locale.ngettext("%(num)d change", "%(num)d changes", len(wanted)),
         message_id=(
             f"<digest.{period.frequency}.{period.first_day:%Y%m%d}.{subscriber.id}."
             f"{email_fingerprint(settings.secret_key, subscriber.email)[:8]}@{domain}>"
@@ -240,7 +254,7 @@ def _queue_one(
         context={
             "groups": groups,
             "count": len(wanted),
-            "period_name": period_name,
+            "heading": heading,
             "period": period,
             "lapsing": lapsing,
             "stale": stale[:STALE_SHOWN],
@@ -253,6 +267,7 @@ def _queue_one(
         unsubscribe_url=links["unsubscribe_url"],
         manage_url=links["manage_url"],
         now=now,
+        language=locale.language,
     )
     enqueue_mail(
         session,

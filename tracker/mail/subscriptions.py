@@ -66,6 +66,7 @@ def start_subscription(
     wanted: Preferences,
     now: datetime,
     default_text: str = "res-2616",
+    language: str = "en",
 ) -> tuple[Subscriber, bool]:
     """Create or refresh an unconfirmed subscriber; return it and whether it was confirmed."""
     email = normalise_email(email)
@@ -79,7 +80,9 @@ def start_subscription(
         if subscriber.confirmed_at is not None:
             return subscriber, subscriber.suppressed_at is None
         return subscriber, False
-    subscriber = Subscriber(email=email, frequency=wanted.frequency, created_at=now)
+    subscriber = Subscriber(
+        email=email, frequency=wanted.frequency, created_at=now, language=language
+    )
     session.add(subscriber)
     session.flush()
     set_preferences(session, subscriber, wanted, default_text=default_text)

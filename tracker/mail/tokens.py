@@ -13,6 +13,8 @@ import re
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from tracker.i18n import N_
+
 PURPOSES = ("confirm", "manage", "unsubscribe", "monitor-alerts")
 # The keyed form is marked by a third element, so old two-element tokens are recognised.
 KEYED = 2
@@ -55,7 +57,7 @@ def read_token(
     The fingerprint comes back prefixed "legacy:" for a token of the old form.
     """
     if not isinstance(token, str) or len(token) > 500:
-        raise TokenError("This link is not valid.")
+        raise TokenError(N_("This link is not valid."))
     serializer = _serializer(secret_key, purpose)
     try:
         value = serializer.loads(token, max_age=max_age_seconds)
@@ -64,9 +66,9 @@ def read_token(
             value = serializer.loads(token, max_age=legacy_age)
             value = [value[0], f"legacy:{value[1]}"]
     except SignatureExpired:
-        raise TokenError("This link has expired.") from None
+        raise TokenError(N_("This link has expired.")) from None
     except BadSignature:
-        raise TokenError("This link is not valid.") from None
+        raise TokenError(N_("This link is not valid.")) from None
     if (
         not isinstance(value, list)
         or len(value) not in (2, 3)
@@ -74,7 +76,7 @@ def read_token(
         or isinstance(value[0], bool)
         or not isinstance(value[1], str)
     ):
-        raise TokenError("This link is not valid.")
+        raise TokenError(N_("This link is not valid."))
     return value[0], value[1]
 
 

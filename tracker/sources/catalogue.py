@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, func, select
 
+from tracker.i18n import N_
 from tracker.models import (
     DocumentDecision,
     FoundDocument,
@@ -19,9 +20,9 @@ from tracker.sources.health import WATCHED_PREFIX
 from tracker.sources.pages import SelectorError, check_selector
 
 KINDS = {
-    "feed": "RSS or Atom feed",
-    "listing": "HTML listing page (entries picked by a CSS selector)",
-    "page": "Single page watched for changes of its main text",
+    "feed": N_("RSS or Atom feed"),
+    "listing": N_("HTML listing page (entries picked by a CSS selector)"),
+    "page": N_("Single page watched for changes of its main text"),
 }
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,29}$")
 MIN_INTERVAL_MINUTES = 15

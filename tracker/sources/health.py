@@ -11,13 +11,14 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.events import append_event
+from tracker.i18n import N_
 from tracker.models import JobRun, SourceStatus
 
 TREATY_OFFICE = "treaty_office"
 # Watched feeds and pages (tracker.sources.catalogue) keep their health here under this prefix;
 # they are listed with their own settings, not among the built-in sources.
 WATCHED_PREFIX = "watch:"
-SOURCE_LABELS = {TREATY_OFFICE: "Council of Europe Treaty Office (charts of signatures)"}
+SOURCE_LABELS = {TREATY_OFFICE: N_("Council of Europe Treaty Office (charts of signatures)")}
 
 
 def source_status(session: Session, name: str) -> SourceStatus:

@@ -2,14 +2,15 @@
 
 import re
 
+from tracker.i18n import N_
 from tracker.texts.chapeaux import is_chapeau
 
 OPERATIVE = "operative"
 CONTEXT = "context"
 ROLES = (OPERATIVE, CONTEXT)
 ROLE_LABELS = {
-    OPERATIVE: "Operative: asks someone to act; tracked with a status",
-    CONTEXT: "Context: notes, recalls, welcomes or introduces; not tracked",
+    OPERATIVE: N_("Operative: asks someone to act; tracked with a status"),
+    CONTEXT: N_("Context: notes, recalls, welcomes or introduces; not tracked"),
 }
 
 # Verbs by which the Assembly asks for something to be done; "notes", "welcomes", "recalls",

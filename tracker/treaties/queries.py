@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from tracker.i18n import N_
 from tracker.models import Item, ItemReview, ItemTreaty, Treaty, TreatyStateChange
 from tracker.treaties.states import INVITED, NOT_SIGNED
 
@@ -16,17 +17,17 @@ DATE_NAMES = (
     "suspended_on",
 )
 DATE_LABELS = {
-    "signed_on": "Signature",
-    "consent_on": "Ratification or accession",
-    "in_force_on": "Entry into force",
-    "denounced_on": "Denunciation",
-    "denunciation_effective_on": "Denunciation effective",
-    "suspended_on": "Suspension",
+    "signed_on": N_("Signature"),
+    "consent_on": N_("Ratification or accession"),
+    "in_force_on": N_("Entry into force"),
+    "denounced_on": N_("Denunciation"),
+    "denunciation_effective_on": N_("Denunciation effective"),
+    "suspended_on": N_("Suspension"),
 }
 CHART_URL = (
     "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum={:03d}"
 )
-ORIGIN_LABELS = {"seed": "seeded", "poll": "Treaty Office poll"}
+ORIGIN_LABELS = {"seed": N_("seeded"), "poll": N_("Treaty Office poll")}
 
 
 def treaty_dates(treaty: Treaty) -> dict[str, date | None]:

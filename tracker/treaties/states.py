@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
+from tracker.i18n import N_
 from tracker.items.statuses import Status
 
 NOT_SIGNED = "not_signed"
@@ -36,16 +37,16 @@ STATE_RANK = {
 TREATY_STATES = tuple(STATE_RANK)
 
 STATE_LABELS = {
-    NOT_SIGNED: "Not signed",
-    INVITED: "Invited to accede",
-    SIGNED: "Signed",
-    RATIFIED: "Ratified",
-    ACCEDED: "Acceded",
-    IN_FORCE: "In force",
-    DENOUNCED: "Denounced",
-    SUSPENDED: "Suspended",
-    MEMBER: "Member",
-    NOT_MEMBER: "Not a member",
+    NOT_SIGNED: N_("Not signed"),
+    INVITED: N_("Invited to accede"),
+    SIGNED: N_("Signed"),
+    RATIFIED: N_("Ratified"),
+    ACCEDED: N_("Acceded"),
+    IN_FORCE: N_("In force"),
+    DENOUNCED: N_("Denounced"),
+    SUSPENDED: N_("Suspended"),
+    MEMBER: N_("Member"),
+    NOT_MEMBER: N_("Not a member"),
 }
 
 #: What a treaty state suggests for the paragraphs about it; a monitor decides.

@@ -1,6 +1,7 @@
 """A monitor's own account: the public name and the password."""
 
 from flask import Blueprint, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 
 from tracker.db import get_session
 from tracker.users import UserError, change_password, rename_user
@@ -41,7 +42,7 @@ def rename():
         db.rollback()
         return _render(name_form=form, status=400, error=str(invalid))
     db.commit()
-    flash(f"You are now shown as “{g.user.display_name}”.")
+    flash(_("You are now shown as “%(name)s”.", name=g.user.display_name))
     return redirect(url_for("account.account"))
 
 
@@ -60,5 +61,5 @@ def password():
     db.commit()
     # Every other session of this user ends; this one carries on with the new generation.
     remember_generation(session, g.user)
-    flash("Your password is changed; you were logged out everywhere else.")
+    flash(_("Your password is changed; you were logged out everywhere else."))
     return redirect(url_for("account.account"))

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlmodel import col, select
 
 from tracker.db import get_session
@@ -62,7 +63,14 @@ def add_user():
         db.rollback()
         return _render_users(form, status=400, error=str(invalid))
     db.commit()
-    flash(f"Added {user.email} as {user.role}, shown as “{user.display_name}”.")
+    flash(
+        _(
+            "Added %(email)s as %(role)s, shown as “%(name)s”.",
+            email=user.email,
+            role=_(user.role.title()),
+            name=user.display_name,
+        )
+    )
     return redirect(url_for("admin.users"))
 
 
@@ -76,11 +84,14 @@ def toggle_active(user_id: int):
     if user is None:
         abort(404)
     if user.id == g.user.id:
-        flash("You cannot disable your own account.")
+        flash(_("You cannot disable your own account."))
         return redirect(url_for("admin.users"))
     set_active(db, user, active=not user.is_active)
     db.commit()
-    flash(f"{user.email} is now {'enabled' if user.is_active else 'disabled'}.")
+    if user.is_active:
+        flash(_("%(email)s is now enabled.", email=user.email))
+    else:
+        flash(_("%(email)s is now disabled.", email=user.email))
     return redirect(url_for("admin.users"))
 
 
@@ -100,7 +111,7 @@ def rename(user_id: int):
         db.rollback()
         return _render_users(AddUserForm(), status=400, error=str(invalid))
     db.commit()
-    flash(f"{user.email} is now shown as “{user.display_name}”.")
+    flash(_("%(email)s is now shown as “%(name)s”.", email=user.email, name=user.display_name))
     return redirect(url_for("admin.users"))
 
 
@@ -137,5 +148,7 @@ def lift(subscriber_id: int):
     if subscriber.suppressed_at is not None:
         lift_suppression(db, subscriber)
         db.commit()
-        flash(f"{subscriber.email} is mailed again, starting with the next change.")
+        email = subscriber.email
+        message = _("%(email)s is mailed again, starting with the next change.", email=email)
+        flash(message)
     return redirect(url_for("admin.outbox"))

@@ -1,6 +1,7 @@
 """Admins manage the watched feeds and pages: add, edit, pause, remove."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -8,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker import clock
 from tracker.db import begin_write, get_session
+from tracker.i18n import N_
 from tracker.sources.catalogue import (
     KINDS,
     MIN_INTERVAL_MINUTES,
@@ -22,6 +24,9 @@ from tracker.sources.catalogue import (
 from tracker.sources.cli import known_item_numbers
 from tracker.web.forms import ConfirmForm
 from tracker.web.security import login_required
+
+#: What each action did, as the confirmation says it.
+DONE = {"remove": N_("removed"), "pause": N_("paused"), "resume": N_("resumed")}
 
 bp = Blueprint("admin_sources", __name__, url_prefix="/admin/sources")
 
@@ -96,7 +101,10 @@ def add_source():
         session.rollback()
         return _render_list(form, status=400, error=str(invalid))
     session.commit()
-    flash(f"Added {source.name} ({'paused' if source.paused else 'active'}).")
+    if source.paused:
+        flash(_("Added %(name)s (paused).", name=source.name))
+    else:
+        flash(_("Added %(name)s (active).", name=source.name))
     return redirect(url_for("admin_sources.sources"))
 
 
@@ -123,7 +131,7 @@ def edit_source(slug: str):
             error = str(invalid)
         else:
             session.commit()
-            flash(f"Saved {source.name}.")
+            flash(_("Saved %(name)s.", name=source.name))
             return redirect(url_for("admin_sources.sources"))
     page = render_template(
         "admin/source_edit.html", form=form, source=source, kinds=KINDS, error=error
@@ -152,5 +160,5 @@ def change_source(slug: str, action: str):
         flash(str(refused))
         return redirect(url_for("admin_sources.sources"))
     session.commit()
-    flash(f"{name}: {'removed' if action == 'remove' else action + 'd'}.")
+    flash(_("%(name)s: %(done)s.", name=name, done=_(DONE[action])))
     return redirect(url_for("admin_sources.sources"))

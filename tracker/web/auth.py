@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.db import begin_write, get_session
@@ -59,7 +60,7 @@ def login():
     session.clear()
     remember_generation(session, user)
     session.permanent = True
-    flash(f"Logged in as {user.display_name}.")
+    flash(_("Logged in as %(name)s.", name=user.display_name))
     return redirect(next_url or url_for("public.dashboard"))
 
 
@@ -72,5 +73,5 @@ def logout():
         revoke_sessions(db, g.user)
         db.commit()
         session.clear()
-        flash("Logged out.")
+        flash(_("Logged out."))
     return redirect(url_for("public.dashboard"))

@@ -16,7 +16,8 @@ from flask import Flask, current_app, g, make_response, request, session
 
 from tracker import clock
 from tracker.db import get_session
-from tracker.resources import STATIC, TEMPLATES
+from tracker.i18n import COOKIE
+from tracker.resources import STATIC, TEMPLATES, TRANSLATIONS
 from tracker.versions import public_state
 
 PUBLIC = "public, no-cache"
@@ -33,7 +34,8 @@ def _release() -> str:
     except PackageNotFoundError:  # pragma: no cover - running from an uninstalled checkout
         release = "unreleased"
     # A deploy that changes a template or the CSS changes every page without a version bump.
-    stamps = [path.stat().st_mtime_ns for root in (TEMPLATES, STATIC) for path in root.rglob("*")]
+    roots = (TEMPLATES, STATIC, TRANSLATIONS)
+    stamps = [path.stat().st_mtime_ns for root in roots for path in root.rglob("*")]
     return f"{release}:{max(stamps, default=0)}"
 
 
@@ -44,7 +46,8 @@ def _personal() -> bool:
 
 def _variant() -> str:
     arguments = sorted(request.args.items(multi=True))
-    return f"{request.path}?{arguments}|{request.headers.get('Accept-Language', '')}"
+    language = f"{request.headers.get('Accept-Language', '')}|{request.cookies.get(COOKIE, '')}"
+    return f"{request.path}?{arguments}|{language}"
 
 
 def response_etag(*, job_runs: bool = False) -> str:

@@ -1,5 +1,6 @@
 """The web forms, validated by WTForms, each with a CSRF token."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from tracker.items.status_changes import NOTE_MAX_LENGTH, URL_MAX_LENGTH
 from tracker.items.statuses import STATUS_INFO
 from tracker.texts.roles import ROLE_LABELS
@@ -25,34 +27,34 @@ from tracker.users import DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
 
 class StatusChangeForm(FlaskForm):
     # Radio buttons, none preselected: each status shows its meaning beside it.
     status = RadioField(
-        "New status",
-        choices=[SelectChoice(s.value, info.label) for s, info in STATUS_INFO.items()],
-        validators=[InputRequired(message="Choose the new status.")],
+        _l("New status"),
+        choices=[SelectChoice(s.value, _l(info.label)) for s, info in STATUS_INFO.items()],
+        validators=[InputRequired(message=_l("Choose the new status."))],
     )
     # Left empty (an old form, a script), it means today, as the form proposes.
     happened_on = DateField(
-        "When it happened",
+        _l("When it happened"),
         validators=[Optional()],
     )
     note = TextAreaField(
-        "Note (required): why the status changes",
+        _l("Note (required): why the status changes"),
         validators=[
-            DataRequired(message="A note explaining the change is required."),
+            DataRequired(message=_l("A note explaining the change is required.")),
             Length(max=NOTE_MAX_LENGTH),
         ],
     )
     evidence_url = URLField(
-        "Evidence link (optional)",
+        _l("Evidence link (optional)"),
         validators=[
             Optional(),
-            URL(message="Enter a full http:// or https:// URL."),
+            URL(message=_l("Enter a full http:// or https:// URL.")),
             Length(max=URL_MAX_LENGTH),
         ],
     )
@@ -61,33 +63,33 @@ class StatusChangeForm(FlaskForm):
 
 class LineageForm(FlaskForm):
     predecessor = SelectField(
-        "Paragraph of an earlier text that this one continues", validators=[InputRequired()]
+        _l("Paragraph of an earlier text that this one continues"), validators=[InputRequired()]
     )
 
 
 class AddUserForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(
-        "Public name (shown instead of the address; empty: “Monitor” and a number)",
+        _l("Public name (shown instead of the address; empty: “Monitor” and a number)"),
         validators=[Optional(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
     )
     password = PasswordField(
-        f"Initial password (at least {PASSWORD_MIN_LENGTH} characters)",
+        _l("Initial password (at least %(num)d characters)", num=PASSWORD_MIN_LENGTH),
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
     )
-    role = SelectField("Role", choices=[SelectChoice(r, r.title()) for r in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, _l(r.title())) for r in ROLES])
 
 
 class DisplayNameForm(FlaskForm):
     display_name = StringField(
-        "Public name", validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)]
+        _l("Public name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)]
     )
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
     new = PasswordField(
-        f"New password (at least {PASSWORD_MIN_LENGTH} characters)",
+        _l("New password (at least %(num)d characters)", num=PASSWORD_MIN_LENGTH),
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
     )
 
@@ -100,7 +102,7 @@ class ReviewForm(FlaskForm):
     """Confirm or dismiss a suggested status; the note is optional."""
 
     note = TextAreaField(
-        "Note (optional)", validators=[Optional(), Length(max=NOTE_MAX_LENGTH - 1000)]
+        _l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX_LENGTH - 1000)]
     )
 
 
@@ -113,53 +115,63 @@ class CheckboxesField(SelectMultipleField):
 
 class PreferencesForm(FlaskForm):
     frequency = RadioField(
-        "How often",
+        _l("How often"),
         choices=[
-            SelectChoice("immediate", "Immediately, one email per change"),
-            SelectChoice("daily", "A daily digest"),
-            SelectChoice("weekly", "A weekly digest"),
+            SelectChoice("immediate", _l("Immediately, one email per change")),
+            SelectChoice("daily", _l("A daily digest")),
+            SelectChoice("weekly", _l("A weekly digest")),
         ],
         default="daily",
-        validators=[InputRequired(message="Choose how often.")],
+        validators=[InputRequired(message=_l("Choose how often."))],
     )
     scope = RadioField(
-        "About what",
+        _l("About what"),
         choices=[
-            SelectChoice("everything", "Every change"),
+            SelectChoice("everything", _l("Every change")),
             SelectChoice(
-                "chosen", "Only the texts, paragraphs, themes and treaties I choose below"
+                "chosen", _l("Only the texts, paragraphs, themes and treaties I choose below")
             ),
         ],
         # No default: "every change" or "chosen ones" is an explicit choice (issue 10).
         validators=[
-            InputRequired(message="Choose every change, or the paragraphs and treaties below.")
+            InputRequired(message=_l("Choose every change, or the paragraphs and treaties below."))
         ],
     )
-    texts = CheckboxesField("Whole texts", validate_choice=True)
-    items = CheckboxesField("Paragraphs", validate_choice=True)
-    tags = CheckboxesField("Themes", validate_choice=True)
-    treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
+    texts = CheckboxesField(_l("Whole texts"), validate_choice=True)
+    items = CheckboxesField(_l("Paragraphs"), validate_choice=True)
+    tags = CheckboxesField(_l("Themes"), validate_choice=True)
+    treaties = CheckboxesField(_l("Treaties and bodies"), validate_choice=True)
     documents = BooleanField(
-        "Also tell me when monitors link a new document (a report, an opinion, news) to "
-        "what I follow",
+        _l(
+            "Also tell me when monitors link a new document (a report, an opinion, news) to "
+            "what I follow"
+        ),
         default=True,
+    )
+    # Which language the mail is written in; the view proposes the page's language.
+    language = SelectField(
+        _l("Language of the emails"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        default=DEFAULT_LANGUAGE,
+        # A form sent without it (an old page, a script) keeps the default.
+        validators=[Optional()],
     )
 
 
 class LinkRequestForm(FlaskForm):
-    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
 
 
 class SubscribeForm(PreferencesForm):
-    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
 
 
 class ClassifyForm(FlaskForm):
     """A monitor corrects a paragraph's role and sets its themes."""
 
     role = RadioField(
-        "What this paragraph does",
-        choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
-        validators=[InputRequired(message="Choose what the paragraph does.")],
+        _l("What this paragraph does"),
+        choices=[SelectChoice(role, _l(label)) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose what the paragraph does."))],
     )
-    tags = CheckboxesField("Themes", validate_choice=True)
+    tags = CheckboxesField(_l("Themes"), validate_choice=True)

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.db import begin_write, get_session
@@ -56,7 +57,7 @@ def inbox():
 @login_required()
 def decide(document_id: int, decision: str):
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired or is invalid; try again.")
+        flash(_("The form expired or is invalid; try again."))
         return redirect(url_for("inbox.inbox"))
     session = get_session()
     begin_write(session)
@@ -80,7 +81,7 @@ def decide(document_id: int, decision: str):
         flash(str(refused))
         return redirect(url_for("inbox.inbox") + f"#document-{document_id}")
     session.commit()
-    flash(f"“{document.title}”: {document.state}.")
+    flash(_("“%(title)s”: %(state)s.", title=document.title, state=_(document.state)))
     return redirect(url_for("inbox.inbox"))
 
 

@@ -1,6 +1,7 @@
 """The monitors' forms: a paragraph's status, its classification and its themes."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.db import begin_write, get_session
@@ -136,7 +137,13 @@ def change_status(slug: str, number: str):
         db.rollback()
         return _render(item, form, status=400, error=str(invalid))
     db.commit()
-    flash(f"§{item.number} is now “{STATUS_INFO[item.status].label}”.")
+    flash(
+        _(
+            "§%(number)s is now “%(status)s”.",
+            number=item.number,
+            status=_(STATUS_INFO[item.status].label),
+        )
+    )
     return redirect(url_for("public.item_detail", slug=slug, number=item.number))
 
 
@@ -160,7 +167,7 @@ def mark_lineage(slug: str, number: str):
         abort(404)
     form = lineage_form(db, item)
     if not form.validate():
-        flash("Choose a paragraph of an earlier text.")
+        flash(_("Choose a paragraph of an earlier text."))
         return redirect(url_for("public.item_detail", slug=slug, number=number))
     begin_write(db)
     try:
@@ -176,7 +183,7 @@ def mark_lineage(slug: str, number: str):
         flash(str(refused))
         return redirect(url_for("public.item_detail", slug=slug, number=number))
     db.commit()
-    flash(f"§{item.number} is now marked as continuing an earlier paragraph.")
+    flash(_("§%(number)s is now marked as continuing an earlier paragraph.", number=item.number))
     return redirect(url_for("public.item_detail", slug=slug, number=number))
 
 
@@ -202,7 +209,7 @@ def classify(slug: str, number: str):
             error = str(invalid)
             return render_template("monitor/classify.html", item=item, form=form, error=error), 400
         db.commit()
-        flash(f"§{item.number}: classification and themes saved.")
+        flash(_("§%(number)s: classification and themes saved.", number=item.number))
         return redirect(url_for("public.item_detail", slug=slug, number=item.number))
     status = 400 if form.is_submitted() else 200
     return render_template("monitor/classify.html", item=item, form=form), status

@@ -5,6 +5,7 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.db import get_session
@@ -99,13 +100,17 @@ def _item_filter(known_addressees: list[str], tags: list) -> tuple[ItemFilter, l
     tag = request.args.get("tag") or None
     notices = []
     if status is not None and status not in {s.value for s in Status}:
-        notices.append(f"There is no status called “{status}”; the status filter was ignored.")
+        notices.append(
+            _("There is no status called “%(value)s”; the status filter was ignored.", value=status)
+        )
         status = None
     if addressee is not None and addressee not in known_addressees:
-        notices.append(f"No paragraph is addressed to “{addressee}”; that filter was ignored.")
+        notices.append(
+            _("No paragraph is addressed to “%(name)s”; that filter was ignored.", name=addressee)
+        )
         addressee = None
     if tag is not None and tag not in {t.slug for t in tags}:
-        notices.append(f"There is no tag called “{tag}”; the tag filter was ignored.")
+        notices.append(_("There is no tag called “%(tag)s”; the tag filter was ignored.", tag=tag))
         tag = None
     query = (request.args.get("q") or "").strip() or None
     if query is not None and len(query) > SEARCH_MAX_LENGTH:

@@ -1,13 +1,16 @@
 """Public subscription pages: subscribe, confirm, manage, unsubscribe (RFC 8058 one-click)."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlmodel import col, select
 
 from tracker import clock
 from tracker.db import begin_write, get_session
+from tracker.i18n.web import current_language
 from tracker.items.tags import all_tags
 from tracker.mail.alerts import queue_confirmation
 from tracker.mail.content import subscriber_links
+from tracker.mail.language import set_mail_language
 from tracker.mail.preferences import (
     Preferences,
     SubscriptionError,
@@ -91,7 +94,7 @@ def _subscriber(token: str, purpose: str):
 
 
 def _token_error(error: TokenError):
-    return render_template("subscriptions/link_error.html", message=str(error)), 400
+    return render_template("subscriptions/link_error.html", message=_(str(error))), 400
 
 
 def _count_attempt(db) -> None:
@@ -108,6 +111,8 @@ def _count_attempt(db) -> None:
 def subscribe():
     form = SubscribeForm()
     _fill_choices(form)
+    if not form.is_submitted():
+        form.language.data = current_language()  # mail in the language the page is read in
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("subscriptions/subscribe.html", form=form), status
@@ -126,6 +131,7 @@ def subscribe():
             wanted=_wanted(form),
             now=clock.now(),
             default_text=_settings().default_text,
+            language=form.language.data,
         )
         # A suppressed address is sent a confirmation too: confirming it lifts the suppression.
         queue_confirmation(db, _settings(), subscriber, already=already, now=clock.now())
@@ -175,7 +181,7 @@ def confirm(token: str):
     db = get_session()
     confirm_subscriber(db, subscriber, now=clock.now())
     db.commit()
-    flash("Your subscription is confirmed.")
+    flash(_("Your subscription is confirmed."))
     manage = subscriber_links(_settings(), subscriber)["manage_url"]
     return redirect(manage.removeprefix(_settings().base_url))
 
@@ -197,14 +203,16 @@ def manage(token: str):
         form.texts.data = list(current.texts)
         form.tags.data = list(current.tags)
         form.documents.data = current.documents
+        form.language.data = subscriber.language
     elif form.validate():
         try:
             set_preferences(db, subscriber, _wanted(form), default_text=_settings().default_text)
+            set_mail_language(db, subscriber, form.language.data)
         except SubscriptionError as invalid:
             db.rollback()
             return _render_manage(form, subscriber, token, error=str(invalid)), 400
         db.commit()
-        flash("Your preferences are saved.")
+        flash(_("Your preferences are saved."))
         return redirect(url_for("subscriptions.manage", token=token))
     else:
         return _render_manage(form, subscriber, token), 400

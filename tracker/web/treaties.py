@@ -1,6 +1,7 @@
 """Public pages of treaties, sources and evidence; the monitors' review decisions."""
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.db import begin_write, get_session
@@ -137,7 +138,7 @@ def decide_review(review_id: int, decision: str):
     session = get_session()
     form = ReviewForm()
     if not form.validate():
-        flash("The form expired or is invalid; try again.")
+        flash(_("The form expired or is invalid; try again."))
         return redirect(url_for("treaties.reviews"))
     begin_write(session)
     # Locked on PostgreSQL: of two monitors deciding at once, the second sees the decision.
@@ -169,5 +170,6 @@ def decide_review(review_id: int, decision: str):
         return redirect(url_for("treaties.reviews"))
     session.commit()
     item = session.get(Item, review.item_id)
-    flash(f"§{item.number}: suggestion {review.resolution}.")
+    decision = _(review.resolution)
+    flash(_("§%(number)s: suggestion %(decision)s.", number=item.number, decision=decision))
     return redirect(url_for("treaties.reviews"))
