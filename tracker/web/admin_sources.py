@@ -1,7 +1,6 @@
 """Admins manage the watched feeds and pages: add, edit, pause, remove."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -20,13 +19,13 @@ from tracker.sources.catalogue import (
     sources_with_health,
 )
 from tracker.sources.cli import known_item_numbers
-from tracker.web.forms import ConfirmForm
+from tracker.web.forms import ConfirmForm, TrackerForm
 from tracker.web.security import login_required
 
 bp = Blueprint("admin_sources", __name__, url_prefix="/admin/sources")
 
 
-class SourceForm(FlaskForm):
+class SourceForm(TrackerForm):
     slug = StringField(
         "Short name (a-z, 0-9, hyphens)", validators=[DataRequired(), Length(max=30)]
     )

@@ -23,12 +23,36 @@ from tracker.texts.roles import ROLE_LABELS
 from tracker.users import DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES
 
 
-class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+class TrackerForm(FlaskForm):
+    """A form whose CSRF token has no id: a page with several forms keeps its ids unique."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
 
-class StatusChangeForm(FlaskForm):
+# autocomplete: a browser or password manager fills the user's own address and passwords
+# (WCAG 1.3.5); what a monitor types about someone else or about a paragraph is never offered.
+OWN_EMAIL = {"autocomplete": "email"}
+NOT_OWN = {"autocomplete": "off"}
+
+
+class LoginForm(TrackerForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired(), Length(max=254)],
+        render_kw=OWN_EMAIL,
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class StatusChangeForm(TrackerForm):
     # Radio buttons, none preselected: each status shows its meaning beside it.
     status = RadioField(
         "New status",
@@ -54,48 +78,66 @@ class StatusChangeForm(FlaskForm):
             URL(message="Enter a full http:// or https:// URL."),
             Length(max=URL_MAX_LENGTH),
         ],
+        # type=text: a mistyped link is shown again as typed, which type=url may not hold.
+        render_kw={
+            "type": "text",
+            "inputmode": "url",
+            "autocomplete": "url",
+            "spellcheck": "false",
+        },
     )
     version = HiddenField(validators=[InputRequired()])
 
 
-class LineageForm(FlaskForm):
+class LineageForm(TrackerForm):
     predecessor = SelectField(
         "Paragraph of an earlier text that this one continues", validators=[InputRequired()]
     )
 
 
-class AddUserForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired(), Length(max=254)])
+class AddUserForm(TrackerForm):
+    email = EmailField(
+        "Email address", validators=[DataRequired(), Length(max=254)], render_kw=NOT_OWN
+    )
     display_name = StringField(
         "Public name (shown instead of the address; empty: “Monitor” and a number)",
         validators=[Optional(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
+        render_kw=NOT_OWN,
     )
     password = PasswordField(
         f"Initial password (at least {PASSWORD_MIN_LENGTH} characters)",
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
+        render_kw={"autocomplete": "new-password"},
     )
     role = SelectField("Role", choices=[SelectChoice(r, r.title()) for r in ROLES])
 
 
-class DisplayNameForm(FlaskForm):
+class DisplayNameForm(TrackerForm):
     display_name = StringField(
-        "Public name", validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)]
+        "Public name",
+        validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
+        render_kw={"autocomplete": "nickname"},
     )
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1000)])
+class PasswordForm(TrackerForm):
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
     new = PasswordField(
         f"New password (at least {PASSWORD_MIN_LENGTH} characters)",
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TrackerForm):
     """A form with only its CSRF token, for buttons that change something."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(TrackerForm):
     """Confirm or dismiss a suggested status; the note is optional."""
 
     note = TextAreaField(
@@ -110,7 +152,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TrackerForm):
     frequency = RadioField(
         "How often",
         choices=[
@@ -136,15 +178,19 @@ class PreferencesForm(FlaskForm):
     treaties = CheckboxesField("Treaties and bodies", validate_choice=True)
 
 
-class LinkRequestForm(FlaskForm):
-    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+class LinkRequestForm(TrackerForm):
+    email = EmailField(
+        "Your email address", validators=[DataRequired(), Length(max=254)], render_kw=OWN_EMAIL
+    )
 
 
 class SubscribeForm(PreferencesForm):
-    email = EmailField("Your email address", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Your email address", validators=[DataRequired(), Length(max=254)], render_kw=OWN_EMAIL
+    )
 
 
-class ClassifyForm(FlaskForm):
+class ClassifyForm(TrackerForm):
     """A monitor corrects a paragraph's role and sets its themes."""
 
     role = RadioField(
