@@ -113,7 +113,10 @@ def test_confirming_a_review_of_a_context_paragraph_is_reported_not_applied(
 
 
 def test_a_link_with_a_status_skips_the_context_paragraph_and_says_so(
-    client, login, found, engine  # noqa: F811
+    client,
+    login,
+    found,
+    engine,  # noqa: F811
 ):
     login()
     document = found[TORTURE[1]]
