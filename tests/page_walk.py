@@ -80,3 +80,12 @@ def page_name(path: str, prefix: str) -> str:
     """Return a file-name-safe name for a page."""
     cleaned = "".join(c if c.isalnum() else "-" for c in path.strip("/")) or "dashboard"
     return f"{prefix}-{cleaned}"
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Log a Playwright page in through the login form."""
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()

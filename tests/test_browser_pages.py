@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.page_walk import LOGGED_IN_PAGES, PUBLIC_PAGES, fill_pages, page_name
+from tests.page_walk import LOGGED_IN_PAGES, PUBLIC_PAGES, fill_pages, log_in, page_name
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.conftest_treaty_office", "tests.conftest_browser"]
@@ -87,11 +87,7 @@ def test_every_page_fits_the_screen_without_console_errors(
     found: list[str] = []
     for path in PUBLIC_PAGES + ("/evidence/1",):
         found += problems_on(page, live_server + path, width=width, name=page_name(path, "public"))
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email address").fill("admin@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    log_in(page, live_server, "admin@example.org", PASSWORD)
     for path in LOGGED_IN_PAGES:
         found += problems_on(page, live_server + path, width=width, name=page_name(path, "monitor"))
     context.close()
