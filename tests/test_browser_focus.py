@@ -1,6 +1,7 @@
 """Keyboard focus is always visible: an outline of at least 2 px whose colour contrasts 3:1 or
 more with what is around it (WCAG 2.4.7, and 1.4.11 for the indicator), read from the styles
-chromium computes while the keyboard moves through a page."""
+chromium computes while the keyboard moves through a page. Forms shown again with their errors
+(the page walk only sees them empty) pass axe-core too."""
 
 import re
 
@@ -85,5 +86,27 @@ def test_focus_is_visible_at_3_to_1_everywhere_the_keyboard_goes(
     log_in(page, live_server, "admin@example.org", PASSWORD)
     found += weak_focus(page, f"{live_server}/texts/res-2616/9.2.1/status")
     found += weak_focus(page, f"{live_server}/reviews")
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_refused_forms_pass_axe(live_server, browser, make_user):
+    from tests.test_browser_pages import axe_violations
+
+    make_user("admin@example.org", role="admin")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    found = [f"login: {v}" for v in axe_violations(page)]
+    assert page.locator("#error-summary a").count() == 2
+    log_in(page, live_server, "admin@example.org", PASSWORD)
+    page.goto(f"{live_server}/texts/res-2616/9.2.1/status")
+    page.get_by_label("Evidence link (optional)").fill("not a link")
+    page.get_by_role("button", name="Record the change").click()
+    page.wait_for_load_state()
+    assert page.locator("#error-summary a").count() == 3
+    found += [f"status form: {v}" for v in axe_violations(page)]
     context.close()
     assert found == [], "\n".join(found)
