@@ -63,53 +63,62 @@ def _poll_signature(app, fake_treaty_office) -> None:
     poll_treaties.run(later, sleep=no_sleep)
 
 
-def test_a_treaty_change_flags_no_context_paragraph(app, engine, fake_treaty_office):
-    _poll_signature(app, fake_treaty_office)
-    with Session(engine) as session:
-        flagged = {session.get(Item, r.item_id).number for r in session.exec(select(ItemReview))}
-    assert "9.2.1" in flagged and "6" not in flagged
+def _review_of(session, number: str) -> ItemReview:
+    item_id = _item(session, number).id
+    return session.exec(select(ItemReview).where(ItemReview.item_id == item_id)).one()
 
 
 def test_confirming_a_review_of_a_context_paragraph_is_reported_not_applied(
     app, client, login, engine, fake_treaty_office
 ):
-    # A review opened while §9.2.1 was operative, then the paragraph was classified as context:
-    # as old databases hold for §6, flagged before context paragraphs were left out.
+    # The treaty change flags every paragraph about CETS 210, §6 (it "welcomes") included: a
+    # monitor may still classify it as operative. Confirming it as it is must not give a status.
     _poll_signature(app, fake_treaty_office)
-    with unit_of_work(engine) as session:
-        set_item_role(session, get_item(session, "9.2.1"), role="context", actor=MONITOR, now=WHEN)
     login()
     page = client.get("/reviews").get_data(as_text=True)
     with Session(engine) as session:
-        item_id = _item(session, "9.2.1").id
-        review = session.exec(select(ItemReview).where(ItemReview.item_id == item_id)).one()
+        context_review, other = _review_of(session, "6"), _review_of(session, "9.2.1")
+    token = csrf_token(page)
     response = client.post(
-        f"/reviews/{review.id}/confirm",
-        data={"csrf_token": csrf_token(page), "note": ""},
+        f"/reviews/{context_review.id}/confirm",
+        data={"csrf_token": token, "note": ""},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "§9.2.1 is a context paragraph" in html and "Dismiss this suggestion" in html
+    assert "§6 is a context paragraph" in html and "Dismiss this suggestion" in html
     with Session(engine) as session:
-        assert _item(session, "9.2.1").status == "not_assessed"
-        assert session.get(ItemReview, review.id).resolution is None
+        assert _item(session, "6").status == "not_assessed"
+        assert session.get(ItemReview, context_review.id).resolution is None
         assert session.exec(select(StatusChange)).all() == []
+    # The rest of the queue is decided as before, and the refused one can be dismissed.
+    response = client.post(f"/reviews/{other.id}/confirm", data={"csrf_token": token, "note": ""})
+    assert response.status_code == 302
     response = client.post(
-        f"/reviews/{review.id}/dismiss", data={"csrf_token": csrf_token(page), "note": "Context"}
+        f"/reviews/{context_review.id}/dismiss", data={"csrf_token": token, "note": "Context"}
     )
     assert response.status_code == 302
     with Session(engine) as session:
-        assert session.get(ItemReview, review.id).resolution == "dismissed"
-        other = session.exec(select(ItemReview).where(ItemReview.resolution.is_(None))).first()
-    # The rest of the queue is still decided one by one as before.
-    if other is not None:
-        response = client.post(
-            f"/reviews/{other.id}/confirm", data={"csrf_token": csrf_token(page), "note": ""}
-        )
-        assert response.status_code == 302
-        with Session(engine) as session:
-            assert session.get(ItemReview, other.id).resolution == "confirmed"
+        assert session.get(ItemReview, other.id).resolution == "confirmed"
+        assert _item(session, "9.2.1").status == "in_progress"
+        assert session.get(ItemReview, context_review.id).resolution == "dismissed"
+        assert _item(session, "6").status == "not_assessed"
+
+
+def test_a_context_paragraph_classified_operative_can_take_the_suggestion(
+    app, client, login, engine, fake_treaty_office
+):
+    _poll_signature(app, fake_treaty_office)
+    with unit_of_work(engine) as session:
+        set_item_role(session, get_item(session, "6"), role="operative", actor=MONITOR, now=WHEN)
+    login()
+    token = csrf_token(client.get("/reviews").get_data(as_text=True))
+    with Session(engine) as session:
+        review = _review_of(session, "6")
+    response = client.post(f"/reviews/{review.id}/confirm", data={"csrf_token": token})
+    assert response.status_code == 302
+    with Session(engine) as session:
+        assert _item(session, "6").status == "in_progress"
 
 
 def test_a_link_with_a_status_skips_the_context_paragraph_and_says_so(

@@ -13,7 +13,6 @@ from sqlmodel import Session
 from tracker.events import append_event
 from tracker.items.statuses import status_label
 from tracker.models import ItemReview, Treaty, TreatyStateChange
-from tracker.texts.roles import CONTEXT
 from tracker.treaties.queries import (
     dates_json,
     describe_dates,
@@ -117,11 +116,8 @@ def _note_on_items(
 ) -> None:
     suggestion = suggested_status(change.to_state, old_state=change.from_state)
     for item in treaty_items(session, treaty.id):
-        # A confirmed backwards or destructive change is always flagged, even with no new status;
-        # a context paragraph never is: it has no status to review.
-        flag = item.role != CONTEXT and (
-            change.backwards or (state_changed and item.status != suggestion.value)
-        )
+        # A confirmed backwards or destructive change is always flagged, even with no new status.
+        flag = change.backwards or (state_changed and item.status != suggestion.value)
         text = f"§{item.number}: {summary}"
         if flag:
             text += f". Needs review: suggested status “{status_label(suggestion)}”"
