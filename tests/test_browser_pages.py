@@ -1,4 +1,5 @@
-"""Every page at phone, tablet and laptop widths: no sideways scroll, no console error."""
+"""Every page at phone, tablet and laptop widths: no sideways scroll, no console error, no
+axe-core violation (tests/fixtures/axe, its default rules: WCAG 2 A and AA and best practice)."""
 
 import os
 from pathlib import Path
@@ -6,38 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
-from tracker import clock
-from tracker.db import unit_of_work
+from tests.page_walk import LOGGED_IN_PAGES, PUBLIC_PAGES, fill_pages, log_in, page_name
 
 pytestmark = pytest.mark.browser
 pytest_plugins = ["tests.conftest_treaty_office", "tests.conftest_browser"]
 
 WIDTHS = (360, 768, 1280)
-LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-spaces" * 4
-PUBLIC_PAGES = (
-    "/",
-    "/?status=not_assessed&q=authorities",
-    "/texts/res-2616/9.2",
-    "/texts/res-2616/9.2.1",
-    "/texts/res-2616/1",
-    "/changes",
-    "/changes?kind=status&since=2025-01-01",
-    "/statuses",
-    "/report",
-    "/treaties",
-    "/treaties/cets-210",
-    "/sources",
-    "/subscribe",
-    "/login",
-    "/no-such-page",
-)
-MONITOR_PAGES = (
-    "/texts/res-2616/9.2.1/status",
-    "/texts/res-2616/13/classify",
-    "/reviews",
-    "/admin/users",
-    "/admin/outbox",
-)
+AXE = Path(__file__).parent / "fixtures" / "axe" / "axe.min.js"
 # Controls a thumb must hit; links inside running text are exempt (WCAG 2.5.8 "inline").
 TARGETS = (
     "button, select, summary, .button, "
@@ -53,28 +29,16 @@ def screenshot_dir() -> Path:
     return folder
 
 
-def record_history(engine) -> None:
-    """Give the pages something to show: status changes with long notes and links."""
-    from tracker.items.queries import get_item
-    from tracker.items.status_changes import Actor, record_status_change
-
-    for number, status in (
-        ("9.2.1", "in_progress"),
-        ("11.4", "no_progress"),
-        ("9.2.2", "regressed"),
-    ):
-        with unit_of_work(engine) as session:
-            item = get_item(session, number)
-            record_status_change(
-                session,
-                item,
-                new_status=status,
-                note="A note that goes on " * 12 + LONG_URL,
-                evidence_url=LONG_URL,
-                actor=Actor(label="Monitor with a rather long public name"),
-                expected_version=item.version,
-                now=clock.now(),
-            )
+def axe_violations(page) -> list[str]:
+    """Run axe-core in the page with its default rules; return each violation and its nodes."""
+    # Evaluated from the test, not added as a <script>: the page's CSP forbids inline scripts.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}: "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result
+    ]
 
 
 def problems_on(page, url: str, *, width: int, name: str) -> list[str]:
@@ -108,14 +72,9 @@ def problems_on(page, url: str, *, width: int, name: str) -> list[str]:
             TARGETS,
         )
         found += [f"{url} @{width}: small target {target}" for target in small]
+    found += [f"{url} @{width}: axe: {violation}" for violation in axe_violations(page)]
     page.screenshot(path=screenshot_dir() / f"{name}-{width}.png", full_page=True)
     return found
-
-
-def page_name(path: str, prefix: str) -> str:
-    """Return a file-name-safe name for a page."""
-    cleaned = "".join(c if c.isalnum() else "-" for c in path.strip("/")) or "dashboard"
-    return f"{prefix}-{cleaned}"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -124,17 +83,7 @@ def test_every_page_fits_the_screen_without_console_errors(
     live_server, browser, app, engine, make_user, fake_treaty_office, width, language
 ):
     # French and Russian strings are longer: each language is walked at each width.
-    from jobs import poll_treaties
-    from tests.fake_treaty_office import standard_chart
-    from tests.treaty_helpers import kaz, make_ctx, no_sleep, serve_seeded_states
-
-    make_user("admin@example.org", role="admin")
-    record_history(engine)
-    serve_seeded_states(fake_treaty_office)
-    poll_treaties.run(make_ctx(app, fake_treaty_office, now=clock.now()), sleep=no_sleep)
-    fake_treaty_office.set_chart(210, standard_chart(210, kaz(210, signed=clock.now().date())))
-    poll_treaties.run(make_ctx(app, fake_treaty_office, now=clock.now()), sleep=no_sleep)
-
+    fill_pages(app, engine, make_user, fake_treaty_office)
     context = browser.new_context(
         viewport={"width": width, "height": 800},
         locale=language,
@@ -145,13 +94,10 @@ def test_every_page_fits_the_screen_without_console_errors(
     for path in PUBLIC_PAGES + ("/evidence/1",):
         name = page_name(path, f"public-{language}")
         found += problems_on(page, live_server + path, width=width, name=name)
-        assert page.locator("html").get_attribute("lang") == language, path
-    page.goto(f"{live_server}/login")
-    page.locator("#email").fill("admin@example.org")
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
-    for path in PUBLIC_PAGES[:3] + MONITOR_PAGES:
+        if page.locator("html").get_attribute("lang") != language:
+            found.append(f"{path}: <html lang> is not {language}")
+    log_in(page, live_server, "admin@example.org", PASSWORD)
+    for path in LOGGED_IN_PAGES:
         name = page_name(path, f"monitor-{language}")
         found += problems_on(page, live_server + path, width=width, name=name)
     context.close()

@@ -5,13 +5,19 @@ a paragraph only through ``link_document``, called for a monitor.
 """
 
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.documents.matching import watched_text_items
 from tracker.events import append_event
-from tracker.items.status_changes import Actor, StatusChangeError, record_status_change
+from tracker.items.status_changes import (
+    Actor,
+    ContextItemError,
+    StatusChangeError,
+    record_status_change,
+)
 from tracker.models import DocumentDecision, DocumentLink, FoundDocument, Item, WatchedSource
 
 NOTE_MAX_LENGTH = 4000
@@ -19,6 +25,13 @@ NOTE_MAX_LENGTH = 4000
 
 class DecisionError(ValueError):
     """The decision cannot be recorded as asked."""
+
+
+class Linked(NamedTuple):
+    """The links made, and the context paragraphs that were linked but got no status."""
+
+    links: list[DocumentLink]
+    no_status: list[str]
 
 
 def _claim(session: Session, document: FoundDocument, state: str) -> None:
@@ -55,7 +68,7 @@ def link_document(
     archive_url: str,
     proposed_status: str | None = None,
     note: str = "",
-) -> list[DocumentLink]:
+) -> Linked:
     """Link a document to paragraphs, announce it, and change their status if asked."""
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
@@ -63,7 +76,7 @@ def link_document(
     items = _items(session, item_numbers)
     _claim(session, document, "linked")
     source = session.get(WatchedSource, document.source_id)
-    links = []
+    links, no_status = [], []
     for item in items:
         event = append_event(
             session,
@@ -94,11 +107,14 @@ def link_document(
                     note=note or f"Document: {document.title}", evidence_url=archive_url,
                     actor=actor, expected_version=item.version, now=now,
                 )  # fmt: skip
+            except ContextItemError:
+                # The link still stands; only the status is refused, and the view says so.
+                no_status.append(item.number)
             except StatusChangeError as refused:
                 raise DecisionError(str(refused)) from None
     _decided(session, document, "linked", actor, now, [i.number for i in items],
              proposed_status, note)  # fmt: skip
-    return links
+    return Linked(links, no_status)
 
 
 def dismiss_document(

@@ -5,7 +5,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tracker.events import append_event
-from tracker.items.status_changes import Actor, StatusChangeError, record_status_change
+from tracker.items.status_changes import (
+    Actor,
+    ContextItemError,
+    StatusChangeError,
+    record_status_change,
+)
 from tracker.items.statuses import status_label
 from tracker.models import Item, ItemReview, TreatyStateChange
 from tracker.safe_text import clean_note
@@ -49,6 +54,9 @@ def confirm_review(
                 expected_version=item.version,
                 now=now,
             )
+        except ContextItemError as refused:
+            # Reported on the queue; the review stays open for the monitor to dismiss.
+            raise ReviewError(f"{refused} Dismiss this suggestion instead.") from refused
         except StatusChangeError as exc:
             raise ReviewError(str(exc)) from exc
         event_id = status_change.event_id

@@ -11,6 +11,7 @@ from tracker.events import append_event
 from tracker.items.statuses import Status, status_label
 from tracker.models import Item, StatusChange, User
 from tracker.safe_text import UnsafeText, clean_note
+from tracker.texts.roles import CONTEXT
 
 NOTE_MAX_LENGTH = 5000
 URL_MAX_LENGTH = 2000
@@ -30,6 +31,17 @@ class StaleItemError(StatusChangeError):
         )
         self.item = item
         self.changes = changes
+
+
+class ContextItemError(StatusChangeError):
+    """The paragraph is context (it notes, welcomes or recalls): it never has a status."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__(
+            f"§{item.number} is a context paragraph (it notes, welcomes or recalls and asks "
+            "for nothing to be done), so it has no status; classify it as operative first."
+        )
+        self.item = item
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,13 @@ def record_status_change(
     now: datetime,
     happened_on: date | None = None,
 ) -> StatusChange:
-    """Change an item's status, append the history row and the event; do not commit."""
+    """Change an item's status, append the history row and the event; do not commit.
+
+    Every path that sets a status (the form, review decisions, document links) comes here, so
+    the rule that a context paragraph has no status is kept here and nowhere else.
+    """
+    if item.role == CONTEXT:
+        raise ContextItemError(item)
     try:
         target = Status(new_status)
     except ValueError:

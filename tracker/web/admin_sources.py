@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -22,7 +21,7 @@ from tracker.sources.catalogue import (
     sources_with_health,
 )
 from tracker.sources.cli import known_item_numbers
-from tracker.web.forms import ConfirmForm
+from tracker.web.forms import ConfirmForm, TrackerForm
 from tracker.web.security import login_required
 
 #: What each action did, as the confirmation says it.
@@ -31,7 +30,7 @@ DONE = {"remove": N_("removed"), "pause": N_("paused"), "resume": N_("resumed")}
 bp = Blueprint("admin_sources", __name__, url_prefix="/admin/sources")
 
 
-class SourceForm(FlaskForm):
+class SourceForm(TrackerForm):
     slug = StringField(
         "Short name (a-z, 0-9, hyphens)", validators=[DataRequired(), Length(max=30)]
     )

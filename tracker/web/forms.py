@@ -26,12 +26,36 @@ from tracker.texts.roles import ROLE_LABELS
 from tracker.users import DISPLAY_NAME_MAX_LENGTH, PASSWORD_MIN_LENGTH, ROLES
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+class TrackerForm(FlaskForm):
+    """A form whose CSRF token has no id: a page with several forms keeps its ids unique."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
 
-class StatusChangeForm(FlaskForm):
+# autocomplete: a browser or password manager fills the user's own address and passwords
+# (WCAG 1.3.5); what a monitor types about someone else or about a paragraph is never offered.
+OWN_EMAIL = {"autocomplete": "email"}
+NOT_OWN = {"autocomplete": "off"}
+
+
+class LoginForm(TrackerForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw=OWN_EMAIL,
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class StatusChangeForm(TrackerForm):
     # Radio buttons, none preselected: each status shows its meaning beside it.
     status = RadioField(
         _l("New status"),
@@ -57,48 +81,66 @@ class StatusChangeForm(FlaskForm):
             URL(message=_l("Enter a full http:// or https:// URL.")),
             Length(max=URL_MAX_LENGTH),
         ],
+        # type=text: a mistyped link is shown again as typed, which type=url may not hold.
+        render_kw={
+            "type": "text",
+            "inputmode": "url",
+            "autocomplete": "url",
+            "spellcheck": "false",
+        },
     )
     version = HiddenField(validators=[InputRequired()])
 
 
-class LineageForm(FlaskForm):
+class LineageForm(TrackerForm):
     predecessor = SelectField(
         _l("Paragraph of an earlier text that this one continues"), validators=[InputRequired()]
     )
 
 
-class AddUserForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)])
+class AddUserForm(TrackerForm):
+    email = EmailField(
+        _l("Email address"), validators=[DataRequired(), Length(max=254)], render_kw=NOT_OWN
+    )
     display_name = StringField(
         _l("Public name (shown instead of the address; empty: “Monitor” and a number)"),
         validators=[Optional(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
+        render_kw=NOT_OWN,
     )
     password = PasswordField(
         _l("Initial password (at least %(num)d characters)", num=PASSWORD_MIN_LENGTH),
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
+        render_kw={"autocomplete": "new-password"},
     )
     role = SelectField(_l("Role"), choices=[SelectChoice(r, _l(r.title())) for r in ROLES])
 
 
-class DisplayNameForm(FlaskForm):
+class DisplayNameForm(TrackerForm):
     display_name = StringField(
-        _l("Public name"), validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)]
+        _l("Public name"),
+        validators=[DataRequired(), Length(max=DISPLAY_NAME_MAX_LENGTH)],
+        render_kw={"autocomplete": "nickname"},
     )
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1000)])
+class PasswordForm(TrackerForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
     new = PasswordField(
         _l("New password (at least %(num)d characters)", num=PASSWORD_MIN_LENGTH),
         validators=[DataRequired(), Length(min=PASSWORD_MIN_LENGTH, max=1000)],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(TrackerForm):
     """A form with only its CSRF token, for buttons that change something."""
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(TrackerForm):
     """Confirm or dismiss a suggested status; the note is optional."""
 
     note = TextAreaField(
@@ -113,7 +155,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(TrackerForm):
     frequency = RadioField(
         _l("How often"),
         choices=[
@@ -158,15 +200,19 @@ class PreferencesForm(FlaskForm):
     )
 
 
-class LinkRequestForm(FlaskForm):
-    email = EmailField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
+class LinkRequestForm(TrackerForm):
+    email = EmailField(
+        _l("Your email address"), validators=[DataRequired(), Length(max=254)], render_kw=OWN_EMAIL
+    )
 
 
 class SubscribeForm(PreferencesForm):
-    email = EmailField(_l("Your email address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("Your email address"), validators=[DataRequired(), Length(max=254)], render_kw=OWN_EMAIL
+    )
 
 
-class ClassifyForm(FlaskForm):
+class ClassifyForm(TrackerForm):
     """A monitor corrects a paragraph's role and sets its themes."""
 
     role = RadioField(

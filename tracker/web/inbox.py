@@ -69,7 +69,7 @@ def decide(document_id: int, decision: str):
     try:
         if decision == "link":
             numbers = request.form.getlist("items") + request.form.get("other_items", "").split(",")
-            link_document(
+            linked = link_document(
                 session, document, item_numbers=numbers, actor=actor, now=now,
                 archive_url=archive_url(document.id),
                 proposed_status=request.form.get("status") or None, note=note,
@@ -82,6 +82,9 @@ def decide(document_id: int, decision: str):
         return redirect(url_for("inbox.inbox") + f"#document-{document_id}")
     session.commit()
     flash(_("“%(title)s”: %(state)s.", title=document.title, state=_(document.state)))
+    if decision == "link" and linked.no_status:
+        numbers = ", ".join(f"§{number}" for number in linked.no_status)
+        flash(_("%(numbers)s: linked without a status (context paragraphs have none).", numbers=numbers))
     return redirect(url_for("inbox.inbox"))
 
 
