@@ -84,7 +84,12 @@ def decide(document_id: int, decision: str):
     flash(_("“%(title)s”: %(state)s.", title=document.title, state=_(document.state)))
     if decision == "link" and linked.no_status:
         numbers = ", ".join(f"§{number}" for number in linked.no_status)
-        flash(_("%(numbers)s: linked without a status (context paragraphs have none).", numbers=numbers))
+        flash(
+            _(
+                "%(numbers)s: linked without a status (context paragraphs have none).",
+                numbers=numbers,
+            )
+        )
     return redirect(url_for("inbox.inbox"))
 
 
