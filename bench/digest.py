@@ -69,7 +69,7 @@ def create_database(url: str, *, now: datetime, subscribers: int) -> Engine:
     engine = seeded_engine(url, now=now)
     with unit_of_work(engine) as session:
         begin_write(session)
-        items = all_items(session)
+        items = [item for item in all_items(session) if item.role == "operative"]
         for n in range(CHANGES):
             item = items[n * 7 % len(items)]
             new = STATUSES[(STATUSES.index(item.status) + 1) % len(STATUSES)]

@@ -28,7 +28,7 @@ def parsed(body: bytes):
 def test_a_paragraph_feed_lists_its_changes_with_stable_ids(engine, live_server):
     change_status(engine, "9.2.1", note=TRICKY_NOTE)
     change_status(engine, "9.2.1", "implemented", note="Law in force")
-    change_status(engine, "3", note="elsewhere")
+    change_status(engine, "12.3", note="elsewhere")
     first = fetch(f"{live_server}/texts/res-2616/9.2.1/feed.atom")
     assert first.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
     feed = parsed(first.body)

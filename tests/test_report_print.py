@@ -62,7 +62,8 @@ def test_the_report_prints_as_a_clean_a4_document(
             assert 0 <= box.x0 and box.x1 <= width, f"page {number}: {box.get_text()!r} is cut"
     text = "\n".join(box.get_text() for _, boxes in pages for box in boxes)
     flat = re.sub(r"\s+", "", text)
-    today = clock.now().strftime("%d %b %Y")
+    now = clock.now()
+    today = f"{now.day} {now:%b %Y}"  # the English interface: "5 Dec 2026"
     assert re.search(rf"Follow-up report · generated {today}, \d\d:\d\d UTC", text)
     assert "Resolution 2616 (2025): implementation report" in text
     for number in numbers:
