@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -11,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from tracker.resources import TEMPLATES as ALL_TEMPLATES
 
@@ -80,8 +82,14 @@ def render_mail(
     manage_url: str | None,
     now: datetime,
     message_id: str | None = None,
+    shared: "SharedBodies | None" = None,
+    share_key: Hashable = None,
 ) -> RenderedMail:
-    """Render ``mail/<template>.txt`` and ``.html`` with the headers every email carries."""
+    """Render ``mail/<template>.txt`` and ``.html`` with the headers every email carries.
+
+    With ``shared``, recipients whose ``share_key`` is equal get the bodies rendered once, with
+    their own links filled in: the key must stand for everything else in ``context``.
+    """
     domain = urlsplit(identity.base_url).hostname or "localhost"
     message_id = message_id or f"<{uuid.uuid4().hex}@{domain}>"
     values = context | {
@@ -105,13 +113,53 @@ def render_mail(
         headers["Reply-To"] = identity.reply_to
     for name, value in headers.items():
         check_header(name, value)
+    if shared is None:
+        text_body, html_body = _render_bodies(template, values)
+    else:
+        text_body, html_body = shared.bodies(template, share_key, values)
     return RenderedMail(
         subject=subject,
-        text_body=_env.get_template(f"{template}.txt").render(values),
-        html_body=_env.get_template(f"{template}.html").render(values),
+        text_body=text_body,
+        html_body=html_body,
         headers=headers,
         message_id=message_id,
     )
+
+
+def _render_bodies(template: str, values: dict[str, Any]) -> tuple[str, str]:
+    return (
+        _env.get_template(f"{template}.txt").render(values),
+        _env.get_template(f"{template}.html").render(values),
+    )
+
+
+#: The values that differ between recipients of the same content: their signed links.
+PERSONAL = ("unsubscribe_url", "manage_url")
+
+
+class SharedBodies:
+    """Bodies rendered once per key with stand-ins for the personal links, filled per recipient.
+
+    A stand-in is letters and digits only, so escaping leaves it whole; the HTML body gets each
+    link escaped as the template would have escaped it.
+    """
+
+    def __init__(self) -> None:
+        nonce = uuid.uuid4().hex
+        self._stand_ins = {name: f"zz{nonce}{index}zz" for index, name in enumerate(PERSONAL)}
+        self._rendered: dict[tuple[str, Hashable], tuple[str, str]] = {}
+
+    def bodies(self, template: str, key: Hashable, values: dict[str, Any]) -> tuple[str, str]:
+        """Return the text and HTML bodies for these values, rendering only a new key."""
+        present = {name: stand_in for name, stand_in in self._stand_ins.items() if values[name]}
+        cache_key = (template, key, frozenset(present))
+        if cache_key not in self._rendered:
+            self._rendered[cache_key] = _render_bodies(template, values | present)
+        text_body, html_body = self._rendered[cache_key]
+        for name, stand_in in present.items():
+            text_body = text_body.replace(stand_in, values[name])
+            html_body = html_body.replace(stand_in, str(escape(values[name])))
+        return text_body, html_body
 
 
 def build_email(headers: dict[str, str], text_body: str, html_body: str) -> EmailMessage:
