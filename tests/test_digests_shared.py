@@ -53,3 +53,24 @@ def test_subscribers_with_the_same_choices_share_a_body_but_never_a_link(
     assert len({without_links(r.text_body) for r in rows.values()}) == 1
     htmls = {without_links(r.html_body) for r in rows.values()}
     assert len(htmls) == 1 and "Something moved &amp; more" in htmls.pop()
+
+
+def test_messages_sharing_parsed_headers_are_written_as_if_each_parsed_its_own():
+    from tracker.mail.compose import _parsed_header, build_email
+
+    headers = {
+        "From": "Résolution 2616 tracker <tracker@example.org>",
+        "To": "one@example.org",
+        "Subject": "[R2616] Daily digest for Mon 02 Feb 2026: 36 change(s) — «Қазақстан» "
+        + "and a subject long enough to be folded over more than one line of the header",
+        "Date": "Mon, 02 Feb 2026 08:00:00 +0000",
+        "Message-ID": "<digest.1@example.org>",
+    }
+    def written(to: str) -> bytes:
+        message = build_email(headers | {"To": to}, "Text.", "<p>Text.</p>").as_bytes()
+        return re.sub(rb"={15}\d+==", b"BOUNDARY", message)  # random per message
+
+    first, second = written("one@example.org"), written("two@example.org")
+    _parsed_header.cache_clear()
+    fresh = written("two@example.org")
+    assert second == fresh and first.replace(b"one@", b"two@") == second

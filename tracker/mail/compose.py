@@ -1,5 +1,6 @@
 """Render emails from templates into what the outbox stores, and stored rows into messages."""
 
+import functools
 import re
 import uuid
 from collections.abc import Hashable
@@ -39,6 +40,18 @@ MAX_LINE = 78
 _POLICY = policy.SMTP.clone(max_line_length=MAX_LINE, refold_source="none")
 # Headers whose value is a URL in angle brackets: an encoded word there is no longer a URL.
 _URL_HEADERS = ("List-Unsubscribe",)
+
+
+# Headers that many messages of a run share (a digest's sender, subject and date): parsed once.
+# A parsed header is only read when the message is written out, so messages may share it.
+_SHARED_HEADERS = frozenset(
+    ("From", "Reply-To", "Subject", "Date", "List-Id", "List-Unsubscribe-Post", "Auto-Submitted")
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(name: str, value: str):
+    return _POLICY.header_factory(name, value)
 
 
 class HeaderInjectionError(ValueError):
@@ -171,6 +184,8 @@ def build_email(headers: dict[str, str], text_body: str, html_body: str) -> Emai
             # On the header's own line if it fits, else on the next (folding before the "<").
             fits = len(name) + 2 + len(value) <= MAX_LINE
             message.set_raw(name, value if fits else f"\n {value}")
+        elif name in _SHARED_HEADERS:
+            message[name] = _parsed_header(name, value)
         else:
             message[name] = value
     message.set_content(text_body, cte="quoted-printable")

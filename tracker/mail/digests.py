@@ -23,7 +23,7 @@ from tracker.mail.tokens import email_fingerprint
 from tracker.models import Document, Event, Item, Subscriber, Treaty
 
 DIGEST_EVENT_LIMIT = 5000
-SUBSCRIBER_BATCH = 500
+SUBSCRIBER_BATCH = 100
 LAPSING_WITHIN = timedelta(days=90)
 STALE_SHOWN = 10
 

@@ -202,14 +202,13 @@ def mark_sent(session: Session, message_id: int, *, owner: str, now: datetime) -
             claim_owner=None,
             last_error=None,
         )
+        .returning(OutboxMessage.subscriber_id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    row = result.first()
+    if row is None:
         return False
-    subscriber_id = session.exec(
-        select(OutboxMessage.subscriber_id).where(OutboxMessage.id == message_id)
-    ).one()
-    if subscriber_id is not None:
+    if (subscriber_id := row[0]) is not None:
         count_delivery(session, subscriber_id)
     return True
 
