@@ -37,7 +37,7 @@ def record_small_history(engine: Engine, *, per_item: int, now: datetime) -> int
                 record_change(
                     session,
                     item,
-                    new_status=STATUSES[step + 1],
+                    new_status=STATUSES[step % (len(STATUSES) - 1) + 1],  # never the same twice
                     note=f"Small history {step}.",
                     evidence_url=None,
                     now=now - timedelta(days=per_item - step),

@@ -18,6 +18,7 @@ KEYS = {
         "dashboard_304_vs_hello": True,
         "item_vs_hello": False,
         "dashboard_large_vs_small_time": False,
+        "dashboard_1m_vs_1k": False,
     },
     "poll.py": {"poll_unchanged_vs_bare": False},
     "sources.py": {"sources_vs_bare": False},

@@ -6,7 +6,9 @@ marks are read here too,
 so any write changes the version of every response that shows it.
 """
 
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from tracker.models import (
@@ -24,6 +26,13 @@ from tracker.models import (
 
 def public_state(session: Session, *, job_runs: bool = False) -> tuple:
     """Return the marks that change whenever anything shown publicly changes."""
+    return tuple(session.execute(_marks_query(job_runs)).one())
+
+
+@functools.cache
+def _marks_query(job_runs: bool) -> Select:
+    # Built once: every public request, a 304 included, runs it, and building it cost as much
+    # as running it.
     marks = [
         select(func.max(Event.id)).scalar_subquery(),
         select(func.max(Item.id)).scalar_subquery(),
@@ -43,4 +52,4 @@ def public_state(session: Session, *, job_runs: bool = False) -> tuple:
             select(func.max(JobRun.id)).scalar_subquery(),
             select(func.max(JobRun.finished_at)).scalar_subquery(),
         ]
-    return tuple(session.execute(select(*marks)).one())
+    return select(*marks)

@@ -3,6 +3,7 @@
 import functools
 import re
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
 from tracker.i18n import DEFAULT_LANGUAGE
 from tracker.i18n.mail import mail_locale, translations
@@ -59,6 +61,18 @@ _POLICY = policy.SMTP.clone(max_line_length=MAX_LINE, refold_source="none")
 _URL_HEADERS = ("List-Unsubscribe",)
 
 
+# Headers that many messages of a run share (a digest's sender, subject and date): parsed once.
+# A parsed header is only read when the message is written out, so messages may share it.
+_SHARED_HEADERS = frozenset(
+    ("From", "Reply-To", "Subject", "Date", "List-Id", "List-Unsubscribe-Post", "Auto-Submitted")
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(name: str, value: str):
+    return _POLICY.header_factory(name, value)
+
+
 class HeaderInjectionError(ValueError):
     """A header value carries a line break: refused, never folded into the message."""
 
@@ -101,8 +115,15 @@ def render_mail(
     now: datetime,
     message_id: str | None = None,
     language: str = DEFAULT_LANGUAGE,
+    shared: "SharedBodies | None" = None,
+    share_key: Hashable = None,
 ) -> RenderedMail:
-    """Render ``mail/<template>.txt`` and ``.html`` in ``language``, with the usual headers."""
+    """Render ``mail/<template>.txt`` and ``.html`` in ``language``, with the usual headers.
+
+    With ``shared``, recipients whose ``share_key`` is equal get the bodies rendered once, with
+    their own links filled in: the key must stand for everything else in ``context``, the
+    language included.
+    """
     domain = urlsplit(identity.base_url).hostname or "localhost"
     message_id = message_id or f"<{uuid.uuid4().hex}@{domain}>"
     values = context | {
@@ -126,14 +147,57 @@ def render_mail(
         headers["Reply-To"] = identity.reply_to
     for name, value in headers.items():
         check_header(name, value)
-    env = _environment(mail_locale(language).language)
+    language = mail_locale(language).language
+    if shared is None:
+        text_body, html_body = _render_bodies(template, values, language)
+    else:
+        text_body, html_body = shared.bodies(template, (language, share_key), values, language)
     return RenderedMail(
         subject=subject,
-        text_body=env.get_template(f"{template}.txt").render(values),
-        html_body=env.get_template(f"{template}.html").render(values),
+        text_body=text_body,
+        html_body=html_body,
         headers=headers,
         message_id=message_id,
     )
+
+
+def _render_bodies(template: str, values: dict[str, Any], language: str) -> tuple[str, str]:
+    env = _environment(language)
+    return (
+        env.get_template(f"{template}.txt").render(values),
+        env.get_template(f"{template}.html").render(values),
+    )
+
+
+#: The values that differ between recipients of the same content: their signed links.
+PERSONAL = ("unsubscribe_url", "manage_url")
+
+
+class SharedBodies:
+    """Bodies rendered once per key with stand-ins for the personal links, filled per recipient.
+
+    A stand-in is letters and digits only, so escaping leaves it whole; the HTML body gets each
+    link escaped as the template would have escaped it.
+    """
+
+    def __init__(self) -> None:
+        nonce = uuid.uuid4().hex
+        self._stand_ins = {name: f"zz{nonce}{index}zz" for index, name in enumerate(PERSONAL)}
+        self._rendered: dict[tuple[str, Hashable], tuple[str, str]] = {}
+
+    def bodies(
+        self, template: str, key: Hashable, values: dict[str, Any], language: str
+    ) -> tuple[str, str]:
+        """Return the text and HTML bodies for these values, rendering only a new key."""
+        present = {name: stand_in for name, stand_in in self._stand_ins.items() if values[name]}
+        cache_key = (template, key, frozenset(present))
+        if cache_key not in self._rendered:
+            self._rendered[cache_key] = _render_bodies(template, values | present, language)
+        text_body, html_body = self._rendered[cache_key]
+        for name, stand_in in present.items():
+            text_body = text_body.replace(stand_in, values[name])
+            html_body = html_body.replace(stand_in, str(escape(values[name])))
+        return text_body, html_body
 
 
 def build_email(headers: dict[str, str], text_body: str, html_body: str) -> EmailMessage:
@@ -145,6 +209,8 @@ def build_email(headers: dict[str, str], text_body: str, html_body: str) -> Emai
             # On the header's own line if it fits, else on the next (folding before the "<").
             fits = len(name) + 2 + len(value) <= MAX_LINE
             message.set_raw(name, value if fits else f"\n {value}")
+        elif name in _SHARED_HEADERS:
+            message[name] = _parsed_header(name, value)
         else:
             message[name] = value
     message.set_content(text_body, cte="quoted-printable")

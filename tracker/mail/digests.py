@@ -1,32 +1,32 @@
 """Daily and weekly digests: one per subscriber and period, of the events in that period."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, update
+from sqlalchemy import case, or_, update
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
-from tracker.i18n.mail import MailLocale, mail_locale
+from tracker.i18n.mail import mail_locale
 from tracker.mail.alerts import PREFIX, _mailable
-from tracker.mail.compose import render_mail
+from tracker.mail.compose import SharedBodies, render_mail
 from tracker.mail.content import (
     describe_events,
     item_texts,
     mail_identity,
     subscriber_links,
 )
-from tracker.mail.outbox import enqueue_mail
+from tracker.mail.outbox import QueuedMail, enqueue_many
+from tracker.mail.periods import DigestPeriod, digest_period  # digest_period: also for callers
 from tracker.mail.preferences import interest_of
 from tracker.mail.tokens import email_fingerprint
 from tracker.models import Document, Event, Item, Subscriber, Treaty
 
 DIGEST_EVENT_LIMIT = 5000
+SUBSCRIBER_BATCH = 100
 LAPSING_WITHIN = timedelta(days=90)
 STALE_SHOWN = 10
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass
@@ -46,68 +46,6 @@ class DigestCounts:
         }
 
 
-@dataclass(frozen=True)
-class DigestPeriod:
-    """One calendar day or week of the digest time zone, as [start, end) in UTC."""
-
-    frequency: str
-    label: str
-    start: datetime
-    end: datetime
-    first_day: date
-    last_day: date
-
-    def title(self, locale: MailLocale | None = None) -> str:
-        """Return how the period reads in a subject: one day, or a week's first and last day."""
-        locale = locale or mail_locale(None)
-        if self.frequency == "daily":
-            return locale.short_day(self.first_day)
-        return locale.gettext(
-            "%(first)s to %(last)s",
-            first=locale.short_day(self.first_day, "dd MMM"),
-            last=locale.short_day(self.last_day, "dd MMM y"),
-        )
-
-    def heading(self, locale: MailLocale) -> str:
-        """Return "Daily digest for …" or "Weekly digest for …" in the locale's words."""
-        if self.frequency == "daily":
-            return locale.gettext("Daily digest for %(period)s", period=self.title(locale))
-        return locale.gettext("Weekly digest for %(period)s", period=self.title(locale))
-
-
-def digest_period(
-    frequency: str, now: datetime, *, hour: int, weekday: str, zone: str = "UTC"
-) -> DigestPeriod:
-    """Return the latest day or week (in ``zone``) that has ended and whose hour has come.
-
-    A day's digest goes out from ``hour`` o'clock of the next day; a week (ending on the eve of
-    ``weekday``) from ``hour`` o'clock of that weekday.
-    """
-    tz = ZoneInfo(zone)
-    end_day = (now.astimezone(tz) - timedelta(hours=hour)).date()
-    if frequency == "weekly":
-        end_day -= timedelta(days=(end_day.weekday() - WEEKDAYS.index(weekday)) % 7)
-        first_day = end_day - timedelta(days=7)
-    elif frequency == "daily":
-        first_day = end_day - timedelta(days=1)
-    else:
-        raise ValueError(f"digests are daily or weekly, not {frequency!r}")
-
-    def midnight(day: date) -> datetime:
-        # Local midnight, whatever the day's length (DST), then UTC as everything is stored.
-        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
-
-    # A label names the period by its first day, so a restart finds the same label and skips it.
-    return DigestPeriod(
-        frequency=frequency,
-        label=f"{frequency}:{first_day.isoformat()}",
-        start=midnight(first_day),
-        end=midnight(end_day),
-        first_day=first_day,
-        last_day=end_day - timedelta(days=1),
-    )
-
-
 def _period_events(session: Session, period: DigestPeriod) -> list[Event]:
     return list(
         session.exec(
@@ -119,23 +57,39 @@ def _period_events(session: Session, period: DigestPeriod) -> list[Event]:
     )
 
 
-def _take_period(session: Session, subscriber: Subscriber, period: DigestPeriod, position: int):
-    """Mark the period done for the subscriber; False if another run did it first."""
-    # The condition is checked again by the database: of two runs at once, one wins the row
-    # (PostgreSQL re-reads it after the other's commit), so each digest and count is once.
+def _take_periods(
+    session: Session, subscribers: list[Subscriber], period: DigestPeriod, last_id: int
+) -> set[int]:
+    """Mark the period done for these subscribers; return the ids this run took."""
+    ids = [s.id for s in subscribers if s.last_digest_period != period.label]
+    if not ids:
+        return set()
+    not_done = or_(
+        col(Subscriber.last_digest_period).is_(None),
+        col(Subscriber.last_digest_period) != period.label,
+    )
+    # Rows locked in id order (PostgreSQL): two runs at once meet on the same first row instead
+    # of deadlocking, and the loser re-reads the condition after the winner's commit, so each
+    # digest and count is once. SQLite holds the write lock already.
+    locked = session.exec(
+        select(Subscriber.id)
+        .where(col(Subscriber.id).in_(ids), not_done)
+        .order_by(col(Subscriber.id))
+        .with_for_update()
+    ).all()
+    if not locked:
+        return set()
+    position = case(
+        (col(Subscriber.last_event_id) > last_id, Subscriber.last_event_id), else_=last_id
+    )
     result = session.execute(
         update(Subscriber)
-        .where(
-            col(Subscriber.id) == subscriber.id,
-            or_(
-                col(Subscriber.last_digest_period).is_(None),
-                col(Subscriber.last_digest_period) != period.label,
-            ),
-        )
+        .where(col(Subscriber.id).in_(locked), not_done)
         .values(last_digest_period=period.label, last_event_id=position)
+        .returning(Subscriber.id)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return set(result.scalars())
 
 
 def _lapsing_invitations(session: Session, now: datetime) -> list[Treaty]:
@@ -189,36 +143,60 @@ def queue_digests(
     events = _period_events(session, period)
     last_id = events[-1].id if events else 0
     described: dict[tuple, list] = {}
-    # In id order: two runs at once meet on the same first row instead of deadlocking.
-    for subscriber in session.exec(_mailable(frequency).order_by(col(Subscriber.id))).all():
-        counts.subscribers += 1
-        if subscriber.last_digest_period == period.label or not _take_period(
-            session, subscriber, period, max(subscriber.last_event_id, last_id)
-        ):
-            counts.already_done += 1
-            continue
-        interest = interest_of(session, subscriber)
-        # Most subscribers share a position and a choice ("everything"): describe once.
-        key = (subscriber.last_event_id, interest)
-        if key not in described:
-            described[key] = describe_events(
-                session,
-                settings,
-                [e for e in events if e.id > subscriber.last_event_id and interest.wants(e)],
+    shared = SharedBodies()
+    after = 0
+    # In id order and in batches: memory stays that of one batch, whatever the subscribers.
+    while batch := session.exec(
+        _mailable(frequency)
+        .where(col(Subscriber.id) > after)
+        .order_by(col(Subscriber.id))
+        .limit(SUBSCRIBER_BATCH)
+    ).all():
+        after = batch[-1].id
+        counts.subscribers += len(batch)
+        taken = _take_periods(session, batch, period, last_id)
+        counts.already_done += len(batch) - len(taken)
+        queued = []
+        for subscriber in batch:
+            if subscriber.id not in taken:
+                continue
+            interest = interest_of(session, subscriber)
+            # Most subscribers share a position and a choice ("everything"): describe once.
+            key = (subscriber.last_event_id, interest, subscriber.language)
+            if key not in described:
+                described[key] = describe_events(
+                    session,
+                    settings,
+                    [e for e in events if e.id > subscriber.last_event_id and interest.wants(e)],
+                )
+            wanted = described[key]
+            if not wanted:
+                counts.empty += 1
+                continue
+            queued.append(
+                _digest(
+                    session,
+                    settings,
+                    subscriber,
+                    wanted,
+                    lapsing,
+                    period,
+                    now,
+                    interest,
+                    stale_cache,
+                    shared=shared,
+                    share_key=key,
+                )
             )
-        wanted = described[key]
-        if not wanted:
-            counts.empty += 1
-            continue
-        _queue_one(
-            session, settings, subscriber, wanted, lapsing, period, now, interest, stale_cache
-        )
-        counts.queued += 1
-        counts.recipients.append((subscriber.email, len(wanted)))
+            counts.queued += 1
+            counts.recipients.append((subscriber.email, len(wanted)))
+        stored = enqueue_many(session, queued, now=now)
+        for row in [*batch, *stored]:  # written: the session need not hold them any longer
+            session.expunge(row)
     return counts
 
 
-def _queue_one(
+def _digest(
     session,
     settings,
     subscriber: Subscriber,
@@ -228,7 +206,10 @@ def _queue_one(
     now,
     interest,
     stale_cache: dict,
-) -> None:
+    *,
+    shared: SharedBodies,
+    share_key,
+) -> QueuedMail:
     groups: dict[str, list] = {}
     for event in wanted:
         groups.setdefault(event.group, []).append(event)
@@ -261,20 +242,20 @@ def _queue_one(
             "stale_texts": item_texts(session, {item.id for item in stale[:STALE_SHOWN]}),
             "stale_total": len(stale),
             "stale_months": settings.stale_item_months,
-            "links": links,
+            # No other personal value: the bodies are shared by everyone with the same key.
         },
         identity=mail_identity(settings),
         unsubscribe_url=links["unsubscribe_url"],
         manage_url=links["manage_url"],
         now=now,
         language=locale.language,
+        shared=shared,
+        share_key=share_key,
     )
-    enqueue_mail(
-        session,
+    return QueuedMail(
         mail,
         kind="digest",
         recipient=subscriber.email,
         dedupe_key=f"digest:{subscriber.id}:{period.label}",
-        now=now,
         subscriber_id=subscriber.id,
     )

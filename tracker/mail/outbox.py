@@ -45,7 +45,59 @@ def enqueue_mail(
     ).first()
     if existing is not None:
         return None
-    message = OutboxMessage(
+    message = _outbox_row(mail, kind, recipient, dedupe_key, subscriber_id, now)
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+    except IntegrityError:
+        # Another process stored the same key between our check and our insert.
+        return None
+    return message
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """One message for ``enqueue_many``, with what ``enqueue_mail`` takes besides the session."""
+
+    mail: RenderedMail
+    kind: str
+    recipient: str
+    dedupe_key: str
+    subscriber_id: int | None = None
+
+    def options(self) -> dict:
+        """Return the keyword arguments of ``enqueue_mail`` besides the mail and the time."""
+        return {k: getattr(self, k) for k in ("kind", "recipient", "dedupe_key", "subscriber_id")}
+
+
+def enqueue_many(
+    session: Session, queued: list[QueuedMail], *, now: datetime
+) -> list[OutboxMessage]:
+    """Store messages whose key is new, in one query and one insert; return those stored."""
+    keys = [q.dedupe_key for q in queued]
+    existing = set(
+        session.exec(
+            select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(keys))
+        )
+    )
+    fresh = list({q.dedupe_key: q for q in queued if q.dedupe_key not in existing}.values())
+    rows = [
+        _outbox_row(q.mail, q.kind, q.recipient, q.dedupe_key, q.subscriber_id, now) for q in fresh
+    ]
+    try:
+        with session.begin_nested():
+            session.add_all(rows)
+            session.flush()
+    except IntegrityError:
+        # Another process stored one of these keys meanwhile: each on its own, as it comes.
+        stored = [enqueue_mail(session, q.mail, **q.options(), now=now) for q in fresh]
+        return [message for message in stored if message is not None]
+    return rows
+
+
+def _outbox_row(mail: RenderedMail, kind, recipient, dedupe_key, subscriber_id, now):
+    return OutboxMessage(
         kind=kind,
         recipient=recipient,
         subscriber_id=subscriber_id,
@@ -58,14 +110,6 @@ def enqueue_mail(
         next_attempt_at=now,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except IntegrityError:
-        # Another process stored the same key between our check and our insert.
-        return None
-    return message
 
 
 def _claimable(now: datetime):
@@ -158,14 +202,13 @@ def mark_sent(session: Session, message_id: int, *, owner: str, now: datetime) -
             claim_owner=None,
             last_error=None,
         )
+        .returning(OutboxMessage.subscriber_id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    row = result.first()
+    if row is None:
         return False
-    subscriber_id = session.exec(
-        select(OutboxMessage.subscriber_id).where(OutboxMessage.id == message_id)
-    ).one()
-    if subscriber_id is not None:
+    if (subscriber_id := row[0]) is not None:
         count_delivery(session, subscriber_id)
     return True
 

@@ -1,5 +1,6 @@
 """Raw source responses kept as evidence: stored once per distinct answer, pruned by age."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
@@ -8,6 +9,9 @@ from sqlmodel import Session, col, select
 
 from tracker.models import RawResponse, Treaty, TreatyStateChange
 
+#: Default of the ``last`` arguments: the function reads the last stored response itself.
+LOOK_UP = object()
+
 
 def latest_response(session: Session, url: str, *, with_body: bool = True) -> RawResponse | None:
     """Return the last stored response of a URL (its body loaded only when asked for)."""
@@ -15,6 +19,29 @@ def latest_response(session: Session, url: str, *, with_body: bool = True) -> Ra
     if not with_body:
         query = query.options(defer(RawResponse.body))
     return session.exec(query.limit(1)).first()
+
+
+def latest_responses(session: Session, urls: Iterable[str]) -> dict[str, RawResponse]:
+    """Return the last stored response of each URL that has one, bodies not loaded: one query."""
+    urls = list(urls)
+    if not urls:
+        return {}
+    latest = (
+        select(func.max(RawResponse.id))
+        .where(col(RawResponse.url).in_(urls))
+        .group_by(col(RawResponse.url))
+    )
+    query = select(RawResponse).where(col(RawResponse.id).in_(latest))
+    return {r.url: r for r in session.exec(query.options(defer(RawResponse.body)))}
+
+
+def stored_hashes(session: Session, urls: Iterable[str]) -> set[tuple[str, str]]:
+    """Return the (URL, body hash) pairs still stored for these URLs: one query."""
+    urls = list(urls)
+    if not urls:
+        return set()
+    query = select(RawResponse.url, RawResponse.sha256).where(col(RawResponse.url).in_(urls))
+    return {(url, sha256) for url, sha256 in session.exec(query.distinct())}
 
 
 def find_response(
@@ -42,10 +69,16 @@ def store_response(
     fetched_at: datetime,
     content_type: str | None,
     treaty_id: int | None = None,
+    last: RawResponse | None | object = LOOK_UP,
 ) -> tuple[RawResponse, bool]:
-    """Keep a response unless it is identical to the last one of its URL; tell if stored."""
-    # Comparing hashes needs no body: a poll would otherwise read every stored chart back.
-    last = latest_response(session, url, with_body=False)
+    """Keep a response unless it is identical to the last one of its URL; tell if stored.
+
+    ``last`` is that URL's last stored response (None: there is none) when the caller read it
+    already, as ``latest_responses`` does for a whole poll.
+    """
+    if last is LOOK_UP:
+        # Comparing hashes needs no body: a poll would otherwise read every stored chart back.
+        last = latest_response(session, url, with_body=False)
     if last is not None and last.sha256 == sha256 and last.status_code == status_code:
         return last, False
     response = RawResponse(

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tracker.config import Settings
-from tracker.models import Treaty
-from tracker.sources.evidence import find_response, latest_response, store_response
+from tracker.models import RawResponse, Treaty
+from tracker.sources.evidence import LOOK_UP, find_response, latest_response, store_response
 from tracker.sources.health import TREATY_OFFICE
 from tracker.sources.treaty_office import (
     Observation,
@@ -22,6 +22,7 @@ from tracker.sources.treaty_office import (
     SourceFormatError,
     UnexpectedNotModifiedError,
     read_chart,
+    read_chart_by_hash,
 )
 from tracker.treaties.changes import (
     record_treaty_change,
@@ -41,14 +42,25 @@ POLL_SOURCE = "Council of Europe Treaty Office, chart of signatures and ratifica
 
 
 def interpret(
-    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+    session: Session,
+    treaty: Treaty,
+    observation: Observation,
+    *,
+    settings: Settings,
+    now: datetime,
+    last: RawResponse | None | object = LOOK_UP,
 ) -> Observation:
-    """Return the observation to apply; raise ``SourceError`` when the answer can't be trusted."""
+    """Return the observation to apply; raise ``SourceError`` when the answer can't be trusted.
+
+    ``last`` is the URL's last stored response (None: none), when the caller read it already.
+    """
     if observation.not_modified:
         return _reread_not_modified(session, treaty, observation, settings=settings, now=now)
     chart = observation.chart
     if chart is not None and not chart.has_row:
-        _check_no_rows_lost(session, treaty, observation, settings=settings, now=now)
+        if last is LOOK_UP:
+            last = latest_response(session, observation.fetch.url, with_body=False)
+        _check_no_rows_lost(last, treaty, observation, settings=settings)
     return observation
 
 
@@ -63,8 +75,9 @@ def _reread_not_modified(
             f"{url} answered 304 Not Modified but the body of the validators sent is not stored",
             url=url,
         )
-    chart = read_chart(
+    chart = read_chart_by_hash(
         stored.body,
+        sha256=stored.sha256,
         treaty_number=treaty.number,
         country_code=settings.coe_country,
         today=now.date(),
@@ -81,12 +94,11 @@ def _reread_not_modified(
 
 
 def _check_no_rows_lost(
-    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+    last: RawResponse | None, treaty: Treaty, observation: Observation, *, settings: Settings
 ) -> None:
     """Refuse a chart without the country's row that lost other rows since the last one read."""
-    last = latest_response(session, observation.fetch.url)
     if last is None or last.sha256 == observation.fetch.sha256:
-        return
+        return  # the same body read the same way: its body need not be loaded
     try:
         before = read_chart(
             last.body, treaty_number=treaty.number, country_code=settings.coe_country
@@ -103,12 +115,18 @@ def _check_no_rows_lost(
 
 
 def apply_observation(
-    session: Session, treaty: Treaty, observation: Observation, *, settings: Settings, now: datetime
+    session: Session,
+    treaty: Treaty,
+    observation: Observation,
+    *,
+    settings: Settings,
+    now: datetime,
+    last: RawResponse | None | object = LOOK_UP,
 ) -> tuple[str, bool]:
     """Store the evidence, compare with the treaty, record a change; name the outcome.
 
     Returns the outcome ("unchanged", "pending", "confirmed" or "changed") and whether a new
-    raw response was stored.
+    raw response was stored. ``last`` as for ``interpret``.
     """
     record_treaty_check(session, treaty, now=now)
     fetch = observation.fetch
@@ -122,6 +140,7 @@ def apply_observation(
         fetched_at=fetch.fetched_at,
         content_type=fetch.headers.get("content-type"),
         treaty_id=treaty.id,
+        last=last,
     )
     new_state, new_dates = observation.state, observation.record.dates()
     old_dates = treaty_dates(treaty)

@@ -8,14 +8,15 @@ its validators are written through ``tracker.sources.health``; a treaty's state 
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.models import SourceStatus, Treaty
-from tracker.sources.evidence import find_response, prune_responses
+from tracker.sources.evidence import latest_responses, prune_responses, stored_hashes
 from tracker.sources.health import TREATY_OFFICE, record_check_failure, record_check_success
 from tracker.sources.treaty_office import Observation, SourceError, TreatyOfficeClient
 from tracker.treaties.changes import record_treaty_check
@@ -63,13 +64,12 @@ def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
     ]
     status = session.get(SourceStatus, TREATY_OFFICE)
     stored = dict(status.validators or {}) if status else {}
+    kept = stored_hashes(session, stored)
     # A 304 is only worth asking for when the body it stands for can be read back.
     usable = {
         url: known
         for url, known in stored.items()
-        if isinstance(known, dict)
-        and known.get("sha256")
-        and find_response(session, url, known["sha256"], with_body=False) is not None
+        if isinstance(known, dict) and known.get("sha256") and (url, known["sha256"]) in kept
     }
     return watched, usable
 
@@ -77,21 +77,34 @@ def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
 def fetch_observations(
     client: TreatyOfficeClient, watched: list[WatchedTreaty], *, today: date
 ) -> list[InstrumentResult]:
-    """Observe each treaty in turn; a failure is that treaty's outcome and the next one goes on."""
-    results = []
-    for treaty in watched:
-        try:
-            observation = client.observe(treaty.number, today=today, conditional=treaty.conditional)
-        except SourceError as exc:
-            logger.warning("polling %s failed: %s", treaty.label, exc)
-            results.append(InstrumentResult(treaty, error=f"{type(exc).__name__}: {exc}"))
-        except Exception as exc:  # one instrument's surprise must not cost the others their poll
-            logger.exception("polling %s failed unexpectedly", treaty.label)
-            error = f"unexpected {type(exc).__name__}: {exc}"
-            results.append(InstrumentResult(treaty, error=error))
-        else:
-            results.append(InstrumentResult(treaty, observation=observation))
-    return results
+    """Observe every treaty, in watch-list order; a failure is that treaty's outcome only.
+
+    The first treaty goes alone: it reads the page shell and proves the token and the host, so
+    a refused token or a dead host costs one request (with its retries), not one per worker.
+    The others then share ``client.parallel`` connections (they all go to one host).
+    """
+    if not watched:
+        return []
+    first = _observe_one(client, watched[0], today)
+    if client.parallel <= 1 or len(watched) == 1:
+        return [first, *(_observe_one(client, treaty, today) for treaty in watched[1:])]
+    with ThreadPoolExecutor(client.parallel, thread_name_prefix="poll") as pool:
+        rest = pool.map(lambda treaty: _observe_one(client, treaty, today), watched[1:])
+        return [first, *rest]
+
+
+def _observe_one(
+    client: TreatyOfficeClient, treaty: WatchedTreaty, today: date
+) -> InstrumentResult:
+    try:
+        observation = client.observe(treaty.number, today=today, conditional=treaty.conditional)
+    except SourceError as exc:
+        logger.warning("polling %s failed: %s", treaty.label, exc)
+        return InstrumentResult(treaty, error=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # one instrument's surprise must not cost the others their poll
+        logger.exception("polling %s failed unexpectedly", treaty.label)
+        return InstrumentResult(treaty, error=f"unexpected {type(exc).__name__}: {exc}")
+    return InstrumentResult(treaty, observation=observation)
 
 
 def record_poll(
@@ -110,12 +123,22 @@ def record_poll(
     )
     validators = dict(sent_validators)
     failed_treaties: list[Treaty] = []
+    # Read up front, in two queries, what each instrument's outcome compares with: the loop
+    # then only writes, and the session flushes those writes together.
+    ids = [result.treaty.id for result in results]
+    treaties = {t.id: t for t in session.exec(select(Treaty).where(col(Treaty.id).in_(ids)))}
+    latest = latest_responses(
+        session, {r.observation.fetch.url for r in results if r.observation is not None}
+    )
     for result in results:
-        treaty = session.get(Treaty, result.treaty.id)
+        treaty = treaties[result.treaty.id]
         observation, error = result.observation, result.error
+        last = latest.get(observation.fetch.url) if observation is not None else None
         if observation is not None:
             try:
-                observation = interpret(session, treaty, observation, settings=settings, now=now)
+                observation = interpret(
+                    session, treaty, observation, settings=settings, now=now, last=last
+                )
             except SourceError as exc:
                 observation, error = None, f"{type(exc).__name__}: {exc}"
         if observation is None:
@@ -124,7 +147,7 @@ def record_poll(
             failed_treaties.append(treaty)
             continue
         outcome, stored = apply_observation(
-            session, treaty, observation, settings=settings, now=now
+            session, treaty, observation, settings=settings, now=now, last=last
         )
         poll.counts[outcome] = poll.counts.get(outcome, 0) + 1
         poll.counts["stored"] += int(stored)

@@ -3,7 +3,8 @@
 A public response is stored by caches but revalidated on every use (``no-cache``): its weak ETag
 hashes the event log's head (and the other marks of ``tracker.versions``), today's date, the
 release and the request's variant, so a change anywhere changes it at once and an unchanged
-page costs one small query and no rendering. Anything not declared public is ``no-store``.
+page costs one small query and no rendering: a 304, or the body rendered for the same ETag
+before (``tracker.web.response_cache``). Anything not declared public is ``no-store``.
 """
 
 import functools
@@ -19,6 +20,7 @@ from tracker.db import get_session
 from tracker.i18n import COOKIE
 from tracker.resources import STATIC, TEMPLATES, TRANSLATIONS
 from tracker.versions import public_state
+from tracker.web.response_cache import responses
 
 PUBLIC = "public, no-cache"
 PERSONAL = "private, no-store"
@@ -68,12 +70,17 @@ def public(*, cors: bool = False, job_runs: bool = False) -> Callable:
                 response.headers["Cache-Control"] = PERSONAL
                 return response
             etag = response_etag(job_runs=job_runs)
+            kept = responses(current_app).get(etag)
             if request.if_none_match.contains_weak(etag):
                 response = current_app.response_class(status=304)
+            elif kept is not None:
+                response = kept.response(current_app.response_class)
             else:
                 response = make_response(view(*args, **kwargs))
                 if response.status_code != 200:
                     return response
+                if request.method == "GET" and not session.modified:
+                    responses(current_app).put(etag, response)
             response.set_etag(etag, weak=True)
             response.headers["Cache-Control"] = PUBLIC
             response.vary.update(VARY)

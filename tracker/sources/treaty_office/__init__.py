@@ -29,7 +29,14 @@ from .errors import (
 from .http import FetchResult, make_user_agent
 from .page_shell import ApiSettings, is_challenge_page, read_api_settings
 from .policy import HttpPolicy
-from .signatures import ChartReading, CountryRecord, parse_chart, parse_signatures, read_chart
+from .signatures import (
+    ChartReading,
+    CountryRecord,
+    parse_chart,
+    parse_signatures,
+    read_chart,
+    read_chart_by_hash,
+)
 
 __all__ = [
     "API_URL",
@@ -61,5 +68,6 @@ __all__ = [
     "parse_chart",
     "parse_signatures",
     "read_chart",
+    "read_chart_by_hash",
     "read_api_settings",
 ]

@@ -1,6 +1,7 @@
 """A client of the Treaty Office JSON service for one country."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from .errors import ChallengePageError, SourceError, SourceHttpError, TokenRefus
 from .http import FetchResult
 from .page_shell import ApiSettings, is_challenge_page, read_api_settings
 from .policy import HttpPolicy, Validators
-from .signatures import ChartReading, CountryRecord, read_chart
+from .signatures import ChartReading, CountryRecord, read_chart, read_chart_by_hash
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,9 @@ API_URL = "https://conventions-ws.coe.int/WS_LFRConventions/"
 #: The public key the page shell has set since 2022; used when the page cannot be read.
 DEFAULT_TOKEN = "hfghhgp2q5vgwg1hbn532kw71zgtww7e"
 REFUSED_STATUSES = (401, 403)
+#: Requests in flight at once to the API host: a few hide the network's latency without
+#: pressing a public service.
+PARALLEL_REQUESTS = 4
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class TreatyOfficeClient:
         validators: Validators | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = http.utc_now,
+        parallel: int = PARALLEL_REQUESTS,
     ) -> None:
         if not user_agent:
             raise ValueError("a User-Agent naming the application and a contact is required")
@@ -82,11 +87,15 @@ class TreatyOfficeClient:
         self._refresh_failed: str | None = None
         self._sleep = sleep
         self._clock = clock
+        self.parallel = max(1, parallel)
+        # Worker threads share the client: one of them at a time reads the page shell.
+        self._settings_lock = threading.Lock()
         api_host = urlsplit(self.settings.api_url).hostname
         self._http = http.build_client(
             user_agent=user_agent,
             timeout_seconds=timeout_seconds,
             legacy_tls_hosts=[api_host] if api_host else [],
+            connections=self.parallel + 1,  # the API's and the page shell's
         )
 
     def __enter__(self) -> "TreatyOfficeClient":
@@ -101,13 +110,14 @@ class TreatyOfficeClient:
 
     def start(self) -> None:
         """Read the API URL and token from the page shell once; keep the configured ones if not."""
-        if self._started:
-            return
-        self._started = True
-        try:
-            self.read_settings_from_page()
-        except SourceError as exc:
-            logger.warning("using the configured API URL and token: %s", exc)
+        with self._settings_lock:
+            if self._started:
+                return
+            self._started = True
+            try:
+                self.read_settings_from_page()
+            except SourceError as exc:
+                logger.warning("using the configured API URL and token: %s", exc)
 
     def read_settings_from_page(self) -> ApiSettings:
         """Fetch the page shell and adopt the API URL and token it sets."""
@@ -130,10 +140,10 @@ class TreatyOfficeClient:
         self.settings_source = "page"
         return settings
 
-    def signatures_url(self, treaty_number: int) -> str:
+    def signatures_url(self, treaty_number: int, settings: ApiSettings | None = None) -> str:
         """Return the URL of the treaty's chart of signatures and ratifications."""
         query = urlencode({"numSTE": format_treaty_number(treaty_number), "langue": self.language})
-        return f"{self.settings.api_url}api/signatures?{query}"
+        return f"{(settings or self.settings).api_url}api/signatures?{query}"
 
     def fetch_signatures(self, treaty_number: int, *, conditional: bool = True) -> FetchResult:
         """Fetch the treaty's chart, reading a new token from the page shell once if refused.
@@ -141,24 +151,19 @@ class TreatyOfficeClient:
         ``conditional`` sends the URL's remembered validators, so the source may answer 304.
         """
         self.start()
+        refused_settings = self.settings
         try:
             return self._get_signatures(treaty_number, conditional)
         except SourceHttpError as exc:
             if exc.status_code not in REFUSED_STATUSES:
                 raise
             refused = exc
-        if self._refresh_failed is not None:
-            # The page shell was read afresh once already and its token is refused too.
-            raise TokenRefusedError(self._refresh_failed, url=refused.url)
-        logger.info("the API refused the token (%s); reading the page shell", refused.status_code)
-        try:
-            self.read_settings_from_page()
-        except SourceError as exc:
-            raise TokenRefusedError(
-                f"the Treaty Office API refused the token ({refused.status_code}) and no new token"
-                f" could be read from {self.page_url}: {exc}",
-                url=refused.url,
-            ) from exc
+        with self._settings_lock:
+            if self._refresh_failed is not None:
+                # The page shell was read afresh once already and its token is refused too.
+                raise TokenRefusedError(self._refresh_failed, url=refused.url)
+            if self.settings is refused_settings:  # else another worker read it meanwhile
+                self._read_refused_page(refused)
         try:
             return self._get_signatures(treaty_number, conditional)
         except SourceHttpError as exc:
@@ -169,6 +174,17 @@ class TreatyOfficeClient:
                 f" read afresh from {self.page_url}"
             )
             raise TokenRefusedError(self._refresh_failed, url=exc.url) from exc
+
+    def _read_refused_page(self, refused: SourceHttpError) -> None:
+        logger.info("the API refused the token (%s); reading the page shell", refused.status_code)
+        try:
+            self.read_settings_from_page()
+        except SourceError as exc:
+            raise TokenRefusedError(
+                f"the Treaty Office API refused the token ({refused.status_code}) and no new token"
+                f" could be read from {self.page_url}: {exc}",
+                url=refused.url,
+            ) from exc
 
     def observe(
         self, treaty_number: int, *, today: date | None = None, conditional: bool = True
@@ -185,6 +201,14 @@ class TreatyOfficeClient:
     def read(self, result: FetchResult, treaty_number: int, *, today: date) -> ChartReading:
         """Read the country's row from a fetched chart; errors name the URL."""
         try:
+            if result.sha256:
+                return read_chart_by_hash(
+                    result.body,
+                    sha256=result.sha256,
+                    treaty_number=treaty_number,
+                    country_code=self.country,
+                    today=today,
+                )
             return read_chart(
                 result.body, treaty_number=treaty_number, country_code=self.country, today=today
             )
@@ -192,11 +216,10 @@ class TreatyOfficeClient:
             raise type(exc)(f"{result.url}: {exc.message}", url=result.url) from exc
 
     def _get_signatures(self, treaty_number: int, conditional: bool) -> FetchResult:
-        url = self.signatures_url(treaty_number)
+        settings = self.settings  # one pair of URL and token, whatever another worker reads
+        url = self.signatures_url(treaty_number, settings)
         try:
-            result = self._get(
-                url, headers={"token": self.settings.token}, conditional=conditional
-            )
+            result = self._get(url, headers={"token": settings.token}, conditional=conditional)
         except SourceHttpError as exc:
             if exc.status_code == 403 and is_challenge_page(exc.body):
                 raise self._challenge(url, exc.status_code) from exc

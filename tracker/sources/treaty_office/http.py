@@ -82,12 +82,18 @@ def _shared_tls_contexts() -> tuple[ssl.SSLContext, ssl.SSLContext]:
 
 
 def build_client(
-    *, user_agent: str, timeout_seconds: float, legacy_tls_hosts: Iterable[str] = ()
+    *,
+    user_agent: str,
+    timeout_seconds: float,
+    legacy_tls_hosts: Iterable[str] = (),
+    connections: int = 5,
 ) -> httpx.Client:
-    """Return an HTTP client; only ``legacy_tls_hosts`` get the weakened TLS context."""
+    """Return a client with one pool of ``connections``; only ``legacy_tls_hosts`` get weak TLS."""
     default_context, legacy_context = _shared_tls_contexts()
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     mounts = {
-        f"https://{host}": httpx.HTTPTransport(verify=legacy_context) for host in legacy_tls_hosts
+        f"https://{host}": httpx.HTTPTransport(verify=legacy_context, limits=limits)
+        for host in legacy_tls_hosts
     }
     return httpx.Client(
         headers={"User-Agent": user_agent},
@@ -97,6 +103,7 @@ def build_client(
         max_redirects=3,
         trust_env=False,
         mounts=mounts,
+        limits=limits,
     )
 
 

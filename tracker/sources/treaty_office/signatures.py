@@ -2,6 +2,8 @@
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -142,6 +144,30 @@ def read_chart(
         _check_complete(buckets, other_rows, other_treaty, skipped, wanted)
         record = CountryRecord(treaty_number=treaty_number, country_code=wanted, country_name=None)
     return ChartReading(record, bool(mine), len(buckets), other_rows, tuple(skipped))
+
+
+#: Readings of bodies seen lately, by (body hash, treaty, country, today): a chart that did not
+#: change since the last poll is not parsed again. ``read_chart`` is a pure function of those.
+_READINGS: OrderedDict[tuple, ChartReading] = OrderedDict()
+_READINGS_LOCK = threading.Lock()
+READINGS_KEPT = 1024
+
+
+def read_chart_by_hash(
+    body: bytes, *, sha256: str, treaty_number: int, country_code: str, today: date
+) -> ChartReading:
+    """Return ``read_chart`` of a body whose hash is ``sha256``, reusing a reading of it."""
+    key = (sha256, treaty_number, country_code.strip().upper(), today)
+    with _READINGS_LOCK:
+        if key in _READINGS:
+            _READINGS.move_to_end(key)
+            return _READINGS[key]
+    reading = read_chart(body, treaty_number=treaty_number, country_code=country_code, today=today)
+    with _READINGS_LOCK:  # only readings: a body that fails to read raises again next time
+        _READINGS[key] = reading
+        if len(_READINGS) > READINGS_KEPT:
+            _READINGS.popitem(last=False)
+    return reading
 
 
 def find_country_record(
