@@ -22,7 +22,7 @@ def test_subscribers_with_the_same_choices_share_a_body_but_never_a_link(
 ):
     for email in EMAILS:
         add_subscriber(engine, email, frequency="daily")
-    record_change(engine, "13", "in_progress", "Something moved & more")
+    record_change(engine, "12.3", "in_progress", "Something moved & more")
     ctx = mail_ctx(app, smtp_server, now=mail_clock.set(NOW.replace(hour=8) + timedelta(days=1)))
     with unit_of_work(engine) as session:
         begin_write(session)
@@ -74,3 +74,25 @@ def test_messages_sharing_parsed_headers_are_written_as_if_each_parsed_its_own()
     _parsed_header.cache_clear()
     fresh = written("two@example.org")
     assert second == fresh and first.replace(b"one@", b"two@") == second
+
+
+def test_the_same_choices_in_another_language_are_rendered_apart(
+    app, engine, smtp_server, mail_clock
+):
+    for email in ("en@example.org", "fr@example.org", "also-en@example.org"):
+        add_subscriber(engine, email, frequency="daily")
+    with unit_of_work(engine) as session:
+        french = session.exec(select(Subscriber).where(Subscriber.email == "fr@example.org")).one()
+        french.language = "fr"
+        session.add(french)
+    record_change(engine, "12.3", "in_progress", "Something moved")
+    ctx = mail_ctx(app, smtp_server, now=mail_clock.set(NOW.replace(hour=8) + timedelta(days=1)))
+    with unit_of_work(engine) as session:
+        begin_write(session)
+        assert queue_digests(session, ctx.settings, frequency="daily", now=ctx.now).queued == 3
+    with Session(engine) as session:
+        rows = {m.recipient: m for m in session.exec(select(OutboxMessage))}
+    assert 'lang="fr"' in rows["fr@example.org"].html_body
+    assert 'lang="en"' in rows["en@example.org"].html_body
+    assert 'lang="en"' in rows["also-en@example.org"].html_body
+    assert rows["fr@example.org"].subject != rows["en@example.org"].subject
