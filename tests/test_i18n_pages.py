@@ -106,3 +106,15 @@ def test_form_errors_are_translated(client):
 def test_api_and_feeds_stay_iso_and_untranslated(client):
     api = client.get("/api/v1/texts", headers={"Accept-Language": "fr"}).get_json()
     assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(t.get("adopted_on"))) for t in api["texts"])
+
+
+def test_a_status_change_reads_in_the_page_language(client, engine):
+    from tests.mail_helpers import record_change
+
+    record_change(engine, "12.3", "in_progress", "Bill tabled")
+    french = client.get("/changes", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Non évalué → En cours" in french
+    russian = client.get("/changes", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert "Not assessed" not in russian and "Bill tabled" in russian  # notes stay as written
+    english = client.get("/changes").get_data(as_text=True)
+    assert "Not assessed → In progress" in english

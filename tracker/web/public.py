@@ -18,7 +18,6 @@ from tracker.feed import (
     feed_filter_from,
     feed_page,
     latest_changes,
-    place_and_change,
 )
 from tracker.items.queries import (
     ItemFilter,
@@ -37,12 +36,12 @@ from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.items.timeline import status_timeline
-from tracker.models import Event
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
 from tracker.treaties.queries import all_treaties, item_treaties, treaty_label
 from tracker.web.caching import public
+from tracker.web.change_lines import change_parts
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 from tracker.web.feeds import FEED_LENGTH, atom_response, links
 from tracker.web.request_guards import MAX_PAGE, int_argument
@@ -58,24 +57,7 @@ SEARCH_MAX_LENGTH = 200
 cached_word_diff = lru_cache(maxsize=512)(word_diff)
 
 
-def _text_references() -> dict[str, str]:
-    if "text_references" not in g:
-        g.text_references = {text.slug: text.reference for text in list_texts(get_session())}
-    return g.text_references
-
-
-@bp.app_template_global()
-def change_parts(event: Event) -> tuple[str, str]:
-    """Return where an event happened and what changed, for one-line feed entries.
-
-    A paragraph of a text other than the default one is named with its text ("Resolution 1526
-    (2006) §2"): the number alone would read as the default text's paragraph.
-    """
-    place, change = place_and_change(event)
-    slug = event.payload.get("text")
-    if place and slug and slug != current_app.extensions["tracker_settings"].default_text:
-        place = f"{_text_references().get(slug, slug)} {place}"
-    return place, change
+bp.add_app_template_global(change_parts)
 
 
 @bp.url_defaults
