@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import PASSWORD, csrf_token
 from tests.page_walk import LOGGED_IN_PAGES, PUBLIC_PAGES, fill_pages, page_name
+from tracker.i18n import LANGUAGES
 
 pytest_plugins = ["tests.conftest_treaty_office"]
 STATUS_FORM = "/texts/res-2616/9.2.1/status"
@@ -56,30 +57,42 @@ def save(folder: Path, name: str, response) -> None:
     (folder / f"{name}.html").write_bytes(response.get_data())
 
 
-def test_every_page_is_valid_html(app, client, engine, make_user, fake_treaty_office, tmp_path):
-    vnu_command()  # skip before the slow part when Java is missing
-    fill_pages(app, engine, make_user, fake_treaty_office)
-    folder = tmp_path / "pages"
-    folder.mkdir()
+def save_pages(client, folder: Path, language: str) -> None:
+    """Save every walked page, logged out then in, and the forms that answer with errors."""
     for path in PUBLIC_PAGES + ("/evidence/1",):
-        save(folder, page_name(path, "public"), client.get(path))
-    # Forms that answer with their errors.
+        save(folder, page_name(path, f"{language}-public"), client.get(path))
+    assert f'<html lang="{language}"' in client.get("/").get_data(as_text=True)
     login_page = client.get("/login").get_data(as_text=True)
     wrong = {
         "email": "admin@example.org",
         "password": "wrong",
         "csrf_token": csrf_token(login_page),
     }
-    save(folder, "public-login-refused", client.post("/login", data=wrong))
+    save(folder, f"{language}-public-login-refused", client.post("/login", data=wrong))
     subscribe_page = client.get("/subscribe").get_data(as_text=True)
     bad_address = {"email": "not an address", "csrf_token": csrf_token(subscribe_page)}
-    save(folder, "public-subscribe-refused", client.post("/subscribe", data=bad_address))
+    refused = client.post("/subscribe", data=bad_address)
+    save(folder, f"{language}-public-subscribe-refused", refused)
     client.post("/login", data=wrong | {"password": PASSWORD})
     for path in LOGGED_IN_PAGES:
-        save(folder, page_name(path, "monitor"), client.get(path))
+        save(folder, page_name(path, f"{language}-monitor"), client.get(path))
     status_page = client.get(STATUS_FORM).get_data(as_text=True)
     mistakes = {"csrf_token": csrf_token(status_page), "version": "0", "evidence_url": "x"}
-    save(folder, "monitor-status-refused", client.post(STATUS_FORM, data=mistakes))
+    save(folder, f"{language}-monitor-status-refused", client.post(STATUS_FORM, data=mistakes))
+
+
+def test_every_page_is_valid_html_in_every_language(
+    app, engine, make_user, fake_treaty_office, tmp_path
+):
+    vnu_command()  # skip before the slow part when Java is missing
+    fill_pages(app, engine, make_user, fake_treaty_office)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for language in LANGUAGES:
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        save_pages(client, folder, language)
     errors = vnu_errors(folder)
-    assert len(list(folder.glob("*.html"))) == len(PUBLIC_PAGES) + len(LOGGED_IN_PAGES) + 4
+    per_language = len(PUBLIC_PAGES) + len(LOGGED_IN_PAGES) + 4
+    assert len(list(folder.glob("*.html"))) == per_language * len(LANGUAGES)
     assert errors == [], "\n".join(errors)
