@@ -24,12 +24,19 @@ _ADVERBS = (
     r"(?:(?:therefore|also|further|furthermore|thus|accordingly|consequently|strongly"
     r"|firmly|again|once\s+again|hereby|in\s+particular|moreover|finally)\b\s*,?\s*)*"
 )
+# The "to" of the call, not a preposition: "calls on States Parties to the Convention to:".
+_TO = (
+    r"\bto\b(?!\s+(?:(?:the|a|an|its|their|this|these|those|all|any|each|every|such|both)\b"
+    r"|(?-i:[A-Z])))"
+)
 _CHAPEAU = re.compile(
     rf"^(?P<subject>{_SUBJECT}(?:[^,:;]{{1,120}},\s*)?)?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*"
     r"(?:that\s+)?"
-    r"(?P<addressee>[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$",
+    rf"(?P<addressee>[^:;]*?)\s*(?P<end>{_TO}[^:;]*:|:|{_TO}.*)$",
     re.IGNORECASE,
 )
+# "urges States which have been found to practise X, in particular Y, to address ..."
+_RELATIVE = re.compile(r"(?P<addressee>[^:;]*?\b(?:which|who|whose)\b[^:;]*?),\s*to\b")
 # "recommends that the Committee of Ministers invite the European Union" names it without "to".
 _RECOMMENDATION = re.compile(
     rf"^(?P<subject>{_SUBJECT})?{_ADVERBS}(?P<verb>recommends)\s+that\s+"
@@ -50,7 +57,7 @@ _CALLING = {
     "calls on", "calls upon", "appeals to", "encourages", "urges", "recommends", "invites", "asks",
     "requests", "exhorts",
 }  # fmt: skip
-_NAMED = re.compile(r"^(?P<addressee>(?:the\s+)?[^:;]*?)\s*(?P<end>\bto\b[^:;]*:|:|\bto\b.*)$")
+_NAMED = re.compile(rf"^(?P<addressee>(?:the\s+)?[^:;]*?)\s*(?P<end>{_TO}[^:;]*:|:|{_TO}.*)$")
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,14 @@ def scope_of(text: str, inherited: Scope | None) -> Scope:
     chapeau = _CHAPEAU.match(text) or _RECOMMENDATION.match(text)
     if chapeau is None and text.endswith(":"):
         # "The Assembly is concerned about X. It therefore calls on the authorities to:"
-        last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]
+        last_sentence = _last_sentence(text)
         chapeau = _CHAPEAU.match(last_sentence) if last_sentence != text else None
     if chapeau and (chapeau["subject"] or (scope.open_to_verbs and scope.addressee is None)):
-        addressee = _addressee(chapeau["addressee"])
+        written = chapeau["addressee"]
+        if re.search(r"\b(?:which|who|whose)\b", written, re.IGNORECASE):
+            relative = _RELATIVE.match(chapeau.string, chapeau.start("addressee"))
+            written = relative["addressee"] if relative else written
+        addressee = _addressee(written)
         if addressee is None and not chapeau["end"].endswith(":"):
             return scope  # "The Assembly decides to remain seized of the matter."
         return Scope(addressee, " ".join(chapeau["verb"].lower().split()), False)
@@ -105,5 +116,22 @@ def is_chapeau(text: str) -> bool:
     if not text.rstrip().endswith(":"):
         return False
     # "The Assembly is concerned about X. It therefore calls on the authorities to:"
-    last_sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]
+    last_sentence = _last_sentence(text)
     return any(p.match(last_sentence) for p in (_BARE_CHAPEAU, _CHAPEAU, _RECOMMENDATION))
+
+
+def scopes_of(text: str, inherited: Scope | None) -> tuple[Scope, Scope]:
+    """Return the scope a unit holds and the one it passes to its sub-units.
+
+    "The Assembly urges X to act. In particular, it urges:" names X, but its sub-units
+    ("Y to ensure ...") answer the last sentence, which names nobody.
+    """
+    own = scope_of(text, inherited)
+    last_sentence = _last_sentence(text)
+    if last_sentence != text and is_chapeau(last_sentence):
+        return own, scope_of(last_sentence, inherited)
+    return own, own
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)[-1]

@@ -29,7 +29,11 @@ END_OF_TEXT = re.compile(
     re.IGNORECASE,
 )
 _HEADERS = [
-    r"provisional\s+(?:version|edition)",
+    r"provisional\s+(?:versions?|edition)\*?",
+    r"\*?subject\s+to\s+editorial\s+review\.?",
+    r"logo\s+assembly(?:\s+logo\s+hemicycle)?",
+    # The older texts open "The Assembly," before their numbered considerations.
+    r"the\s+(?:parliamentary\s+)?assembly\s*,",
     r"(?:the\s+)?parliamentary\s+assembly(?:\s+of\s+the\s+council\s+of\s+europe)?",
     r"council\s+of\s+europe",
     r"author\(s\)\s*:.*",
@@ -51,8 +55,11 @@ _HEADERS = [
 ]
 HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # Page residue can stand anywhere in PDF text, even in the middle of a paragraph.
+# The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")
+# and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
-    r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|page\s+\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"|_{3,}|-{3,}|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
     re.IGNORECASE,

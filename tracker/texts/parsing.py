@@ -8,7 +8,7 @@ pass over the lines).
 
 import re
 
-from tracker.texts.chapeaux import Scope, scope_of
+from tracker.texts.chapeaux import Scope, scopes_of
 from tracker.texts.footnotes import FootnoteError
 from tracker.texts.formats import REF, looks_like_html, to_lines
 from tracker.texts.markup import clean_text
@@ -47,7 +47,7 @@ def parse_text(
         kind=title_line.kind if title_line else reader.draft_kind,
         number=title_line.number if title_line else None,
         year=title_line.year if title_line else None,
-        title=clean_text(REF.sub("", " ".join(reader.title_lines))) or None,
+        title=clean_text(REF.sub("", " ".join(reader.title_lines or reader.cover_lines))) or None,
         units=units,
         footnotes=reader.notes.notes,
         headers=reader.headers,
@@ -78,8 +78,7 @@ def _units(reader: Reader) -> list[Paragraph]:
             if found:
                 glued.remove(mark)
                 reader.notes.refer(mark)
-        scope = scope_of(body, scopes.get(parent) if parent else None)
-        scopes[number] = scope
+        scope, scopes[number] = scopes_of(body, scopes.get(parent) if parent else None)
         paragraphs.append(Paragraph(number, parent, body, scope.addressee, scope.verb, position))
     return paragraphs
 

@@ -25,6 +25,8 @@ from tracker.texts.units import ParseError
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
 _ENDS_PARAGRAPH = re.compile(r"[.;!?][)”\"’»]*\s*(?:\d{1,2})?\s*$")
 _ENDS_SENTENCE = re.compile(r"[.;:!?)”\"’»]\s*(?:\d{1,2})?\s*$")
+_ENDS_CLAUSE = re.compile(r",\s*(?:\d{1,2})?\s*$")
+_BRACKETED_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s+(?=\S)")
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Reader:
         self.seen: set[str] = set()
         self.rejected: str | None = None  # why a numbered line before any unit was refused
         self.at_break = True  # the previous line ended a paragraph (or there was none)
+        self.at_clause = False  # the previous line ended with a comma
+        self.cover_lines: list[str] = []  # the block before the title line
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
         self.after_blank = False
@@ -77,12 +81,21 @@ class Reader:
         if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
             self.headers.append(bare)
             self.gap_explained = True
+            if self.note is not None:
+                # A note stands at the foot of its page: the page's footer or the next page's
+                # running title ends it, and the unit it interrupted goes on.
+                self.note = None
+                self._after(self.units[-1].lines[-1])
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
         if not self.units and self.read_preamble(line, bare):
             return None
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
+            self.note = self.notes.start(match.group(1), line[match.end() :])
+            return None
+        if (match := _BRACKETED_NOTE.match(line)) and self.notes.is_pending(match.group(1)):
+            # "(1) Assembly debate on ..." at the end of a camera.it copy
             self.note = self.notes.start(match.group(1), line[match.end() :])
             return None
         marker = read_marker(line)
@@ -95,9 +108,11 @@ class Reader:
         """Take a line before the first unit that is the title line, a header or the title."""
         if self.note is not None:
             return False  # a website note's text, whatever it says
-        if self.title_line is None and (title := hdr.read_title_line(bare)):
+        if title := hdr.read_title_line(bare):
+            # Lines before the title line are a cover ("Doc. XII-bis, n. 259") or, on
+            # pace.coe.int, the title itself; an earlier title line was a table of contents.
+            self.cover_lines = self.title_lines if self.title_line is None else []
             self.title_line = title
-            # Lines before the title line are a cover ("Doc. XII-bis, n. 259"), not the title.
             self.headers.extend([*self.title_lines, bare])
             self.title_lines = [title.rest] if title.rest else []
             self.title_done = False
@@ -131,7 +146,7 @@ class Reader:
         # A note text among notes, or one that reads like a note ("See Doc. 16245").
         looks_like_note = self.note is not None or bool(FOOTNOTE_OPENER.match(marker.rest))
         if new_path is not None and not (pending and looks_like_note):
-            if not self.at_break and not marker.dotted:
+            if not self.at_break and not marker.dotted and not self._clause_ends(marker):
                 return False  # "... held on\n15 October" is a wrapped line
             self.units.append(RawUnit(new_path, [marker.rest]))
             self.after_blank = self.gap_explained = self.detached = False
@@ -139,7 +154,7 @@ class Reader:
                 self.refer(mark)
             self.seen.add(marker.value)
             self.note = None
-            self.at_break = _ENDS_SENTENCE.search(REF.sub("", marker.rest)) is not None
+            self._after(marker.rest)
             return True
         sequential = top_level and int(marker.value) == self.notes.last_number() + 1
         if top_level and (pending or (sequential and self.units)):
@@ -175,7 +190,17 @@ class Reader:
                 for mark in REF.findall(line):
                     self.refer(mark)
             _join(target, line)
+        self._after(line)
+
+    def _after(self, line: str) -> None:
+        """Remember how a line of text ended, to tell a new unit from a wrapped line."""
         self.at_break = _ENDS_SENTENCE.search(REF.sub("", line)) is not None
+        self.at_clause = _ENDS_CLAUSE.search(REF.sub("", line)) is not None
+
+    def _clause_ends(self, marker: Marker) -> bool:
+        """Say whether "2 Instructs" after a line ending in a comma starts a unit: an older
+        text's considerations ("1 In the light of ...,") end with one."""
+        return self.at_clause and marker.kind == DECIMAL and "." not in marker.value
 
     def _detached(self, line: str) -> bool:
         """Say whether a line after a finished unit and a blank line stands apart from it."""
@@ -191,8 +216,10 @@ class Reader:
         self.notes.refer(mark)
 
     def _other_title(self, bare: str) -> bool:
-        title = hdr.read_title_line(bare)
-        return bool(title and self.title_line and title.number != self.title_line.number)
+        title, current = hdr.read_title_line(bare), self.title_line
+        if title is None or current is None:
+            return False
+        return (title.kind, title.number) != (current.kind, current.number)
 
 
 def _join(lines: list[str], line: str) -> None:
