@@ -63,6 +63,10 @@ class Footnotes:
         referred = sum(1 for m, _ in self.references if m == mark)
         return referred > 0 and sum(1 for n in self.notes if n.mark == mark) < referred
 
+    def has_text(self, mark: str) -> bool:
+        """Say whether a note with this mark has been read."""
+        return any(n.mark == mark for n in self.notes)
+
     def last_number(self) -> int:
         """Return the highest numeric mark with a text so far (0 when none)."""
         return max((int(n.mark) for n in self.notes if n.mark.isdigit()), default=0)

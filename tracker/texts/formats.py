@@ -22,6 +22,8 @@ _MARKDOWN_DEF = re.compile(r"^\s*\[\^(\w+)\]:\s*")
 _SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
 # Up to three digits: "(2006)" alone on a line is a wrapped year, not a note.
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
+_SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)", re.I)
@@ -50,6 +52,8 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
         is_html = looks_like_html(text)
     if is_html:
         text = html_to_text(text)
+    # A soft hyphen is where a layout broke a word: the word is whole again without it.
+    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
     return [_normalise_line(line) for line in text.replace("\f", "\n\n").splitlines()]
 
 

@@ -53,6 +53,11 @@ _HEADERS = [
     r"[A-Z]\.\s+draft\s+(?:resolution|recommendation|opinion)",
     r"_{3,}|-{3,}|\*{3,}|={3,}",
 ]
+# The headers that only the text itself carries under its title line, not a table of contents.
+SETTLING = re.compile(
+    r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",
+    re.IGNORECASE,
+)
 HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # Page residue can stand anywhere in PDF text, even in the middle of a paragraph.
 # The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")

@@ -51,7 +51,10 @@ class Reader:
         self.rejected: str | None = None  # why a numbered line before any unit was refused
         self.at_break = True  # the previous line ended a paragraph (or there was none)
         self.at_clause = False  # the previous line ended with a comma
-        self.cover_lines: list[str] = []  # the block before the title line
+        self.cover_lines: list[str] = []  # the block of lines just before the title line
+        self.block: list[str] = []
+        self.block_open = False
+        self.settled = False  # the title line is the text's own, not a table of contents
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
         self.after_blank = False
@@ -72,6 +75,7 @@ class Reader:
         if not line.strip():
             self.note, self.at_break, self.after_blank = None, True, True
             self.title_done = self.title_done or bool(self.title_lines)
+            self.block_open = False
             return None
         if line.startswith(NOTE):
             self.gap_explained = True
@@ -108,10 +112,10 @@ class Reader:
         """Take a line before the first unit that is the title line, a header or the title."""
         if self.note is not None:
             return False  # a website note's text, whatever it says
-        if title := hdr.read_title_line(bare):
+        if (title := hdr.read_title_line(bare)) and not self.settled:
             # Lines before the title line are a cover ("Doc. XII-bis, n. 259") or, on
             # pace.coe.int, the title itself; an earlier title line was a table of contents.
-            self.cover_lines = self.title_lines if self.title_line is None else []
+            self.cover_lines = self.block if self.title_line is None else []
             self.title_line = title
             self.headers.extend([*self.title_lines, bare])
             self.title_lines = [title.rest] if title.rest else []
@@ -127,9 +131,16 @@ class Reader:
             self.headers.append(bare)
             self.title_done = self.title_done or bool(self.title_lines)
             self.at_break = True
+            self.block_open = False
+            # After "Parliamentary Assembly" or the debate line, a title line is a reference.
+            self.settled = self.settled or bool(self.title_line and hdr.SETTLING.match(bare))
             return True
         if line.startswith(REF_OPEN) or read_marker(line):
             return False
+        if self.title_line is None and not hdr.is_page_residue(bare, title_line=None):
+            self.block = self.block if self.block_open else []
+            self.block.append(line)
+            self.block_open = True
         if not self.title_done:
             self.title_lines.append(line)
             for mark in REF.findall(line):
@@ -157,7 +168,10 @@ class Reader:
             self._after(marker.rest)
             return True
         sequential = top_level and int(marker.value) == self.notes.last_number() + 1
-        if top_level and (pending or (sequential and self.units)):
+        # A second note with a mark already used ("1 See also ..." under note 1): kept, so
+        # that the pairing check can refuse it unless its reference is unambiguous.
+        repeated = looks_like_note and self.notes.has_text(marker.value)
+        if top_level and (pending or repeated or (sequential and self.units)):
             self.note = self.notes.start(marker.value, marker.rest)
             return True
         if marker.kind == DECIMAL and marker.dotted and self.at_break:
@@ -223,8 +237,12 @@ class Reader:
 
 
 def _join(lines: list[str], line: str) -> None:
-    """Append a line, joining a word hyphenated at the end of the previous line."""
-    if lines and re.search(r"[A-Za-z]-$", lines[-1]) and line[:1].islower():
-        lines[-1] = lines[-1] + line.lstrip()
+    """Append a line, joining a word hyphenated at the end of the previous line.
+
+    The hyphen stays: "non-\ngovernmental" and "co-\noperation" are written with one, and
+    nothing tells a layout's hyphenation from them (a soft hyphen does, see ``formats``).
+    """
+    if lines and re.search(r"[^\W\d_]-\s*$", lines[-1]) and line.lstrip()[:1].isalnum():
+        lines[-1] = lines[-1].rstrip() + line.lstrip()
     else:
         lines.append(line)

@@ -1,0 +1,184 @@
+"""The parser reads the shapes real PACE texts take when users copy them (the notes of issue
+12 name the real text behind each shape); every text here is invented."""
+
+import pytest
+
+from tests import real_shapes as real
+from tracker.texts.parsing import ParseError, parse_text
+
+RENDERINGS = {
+    "PDF viewer copy": real.pdf_viewer,
+    "pdftotext": real.pdftotext,
+    "Markdown conversion": real.markdown,
+    "pace.coe.int-like HTML": real.html_page,
+}
+
+
+def units(text: str) -> list[tuple]:
+    return [(u.number, u.parent, u.text, u.addressee) for u in parse_text(text).units]
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_every_unit_of_a_real_shaped_text_is_exact(rendering):
+    parsed = parse_text(RENDERINGS[rendering]())
+    assert parsed.as_json()["units"] == real.expected_units()
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_identity_and_footnotes_of_a_real_shaped_text(rendering):
+    parsed = parse_text(RENDERINGS[rendering]())
+    assert (parsed.kind, parsed.number, parsed.year, parsed.title) == (
+        "resolution", "2888", "2030", real.TITLE,
+    )  # fmt: skip
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", real.DEBATE),
+        ("2", real.NOTE_2),
+    ]
+    assert parsed.warnings == []
+
+
+def test_pace_site_copy_puts_the_title_above_the_title_line():
+    text = (
+        "Logo Assembly Logo Hemicycle\n\nBudgets and priorities of an invented body\n\n"
+        "Opinion 399 (2031)\n\nParliamentary Assembly\nAssembly debate on 21 June 2031 (17th"
+        " sitting) (see Doc. 19780, report of the Committee on Rules of Procedure, rapporteur:"
+        " Ms Ann Example). Text adopted by the Assembly on 21 June 2031 (17th sitting).\n"
+        "1. The Assembly’s Opinion has been prepared under new circumstances.\n"
+        "2. The Assembly recommends that the Committee of Ministers:\n2.1. increase the budget.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.number, parsed.year) == ("opinion", "399", "2031")
+    assert parsed.title == "Budgets and priorities of an invented body"
+    assert units(text)[2] == ("2.1", "2", "increase the budget.", "the Committee of Ministers")
+
+
+def test_older_order_with_the_assembly_comma_and_undotted_numbers():
+    text = (
+        "Invented budget priorities\n\nOrder 999 (1989)\n\nParliamentary Assembly\nText adopted"
+        " by the Standing Committee, acting on behalf of the Assembly, on 6 July 1989.\n\n"
+        "The Assembly,\n\n1 In the light of the budget increases for 1990 (Sub-head 74),\n"
+        "2 Instructs the Bureau to reassess committee activities for 1990.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.title) == ("order", "Invented budget priorities")
+    assert units(text) == [
+        ("1", None, "In the light of the budget increases for 1990 (Sub-head 74),", None),
+        (
+            "2",
+            None,
+            "Instructs the Bureau to reassess committee activities for 1990.",
+            "the Bureau",
+        ),
+    ]
+
+
+def test_camera_it_copy_with_italian_cover_and_bracketed_note():
+    text = (
+        "Doc. XII-bis, n. 999\n\nASSEMBLEA PARLAMENTARE\nDEL CONSIGLIO D'EUROPA\n\n"
+        "Risoluzione n. 2999\n\n_____________\n\nTitolo inventato\n\nTrasmessa il 2 maggio 2031"
+        "\n\nPag. 2\n\nPARLIAMENTARY ASSEMBLY OF THE COUNCIL OF EUROPE\n\nRESOLUTION 2999 (2031)"
+        "(1)\n\nProvisional version\n_____________\n\nAn invented English title\n\n"
+        "  Parliamentary Assembly\n\n  1. The Council's aim is «to achieve unity» (Article 1.a)"
+        " of the Statute).\n  2. The Assembly calls on member States to:\n\n   2.1. do one thing;"
+        "\n\n   2.2. do another thing.\n\nPag. 3\n\n(1) Assembly debate on 22 April 2031 (15th"
+        " sitting).\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2999", "An invented English title")
+    assert units(text) == [
+        ("1", None, "The Council's aim is «to achieve unity» (Article 1.a) of the Statute).", None),
+        ("2", None, "The Assembly calls on member States to:", "member States"),
+        ("2.1", "2", "do one thing;", "member States"),
+        ("2.2", "2", "do another thing.", "member States"),
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", "Assembly debate on 22 April 2031 (15th sitting).")
+    ]
+
+
+def test_texts_adopted_compilation_gives_its_first_text_after_the_contents():
+    text = (
+        "Europarådet 2030-31\nERD Alm.del Bilag 5\nOffentligt\n2816694_0001.png\n2030 ORDINARY"
+        " SESSION\nTEXTS ADOPTED\nBY THE ASSEMBLY\nProvisional versions*\n*subject to editorial"
+        " review.\nF – 67075 Strasbourg Cedex | Tel: + 33 3 88 41 2000 |\nERD, Alm.del - 2030-31"
+        " - Bilag 5: Tekster vedtaget\n2816694_0002.png\nTable of contents\nRecommendations\n"
+        "Recommendation 2965 (2030) Situation of invented children (Doc. 18901)\n"
+        "Recommendation 2966 (2030) An invented future for democracy in a region of\n"
+        "Europe (Doc. 18892)\nResolutions\nResolution 2924 (2030) Invented children (Doc. 18901)"
+        "\n2816694_0003.png\nRecommendation 2965 (2030)1\nProvisional version\nSituation of"
+        " invented children\nParliamentary Assembly\n1. The Assembly refers to its Resolution"
+        " 2924 (2030).\n2. The Assembly recommends that the Committee of Ministers support"
+        " children.\n1 Assembly debate on 25 January 2030 (8th sitting).\n"
+        "2816694_0004.png\nRecommendation 2966 (2030)1\nProvisional version\nAn invented future"
+        "\nParliamentary Assembly\n1. The Assembly recommends something else.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.number, parsed.title) == (
+        "recommendation", "2965", "Situation of invented children",
+    )  # fmt: skip
+    assert [u.text for u in parsed.units] == [
+        "The Assembly refers to its Resolution 2924 (2030).",
+        "The Assembly recommends that the Committee of Ministers support children.",
+    ]
+    assert [n.text for n in parsed.footnotes] == [
+        "Assembly debate on 25 January 2030 (8th sitting)."
+    ]
+
+
+def test_no_break_spaces_soft_hyphens_and_invisible_characters():
+    text = (
+        "Resolution 2777 (2029)\n\nAn\u00a0invented title \u2013 with a dash\n\n"
+        "Parliamentary Assembly\n\n1.\u00a0The Assembly recalls \u00a7\u00a012 of its Resolution"
+        " 2500\u00a0(2023) and the co\u00ad\noperation of \u201cthe authorities\u201d.\u200b\n"
+        "2.\tThe Assembly notes:\n\u2013 the first point;\n\u2013 the second point.\n"
+        "3. The Assembly calls on the Government of Exampleland to:\n3.1.\u00a0\u00a0reform the"
+        " law on non- \ngovernmental organisations;\n3.2. end the Europe-\nEuropean gap.\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.title == "An invented title – with a dash"
+    assert [u.text for u in parsed.units] == [
+        "The Assembly recalls § 12 of its Resolution 2500 (2023) and the cooperation of"
+        " “the authorities”.",
+        "The Assembly notes: – the first point; – the second point.",
+        "The Assembly calls on the Government of Exampleland to:",
+        "reform the law on non-governmental organisations;",
+        "end the Europe-European gap.",
+    ]
+
+
+def test_a_note_cutting_a_paragraph_at_a_page_foot_ends_with_the_page():
+    text = (
+        "Resolution 2888 (2030)1\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly calls on member States to co-operate with the committee and to\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting).\n"
+        "Resolution 2888 (2030)\n"
+        "Publish the reports of its visits.\n2. The Assembly resolves to remain seized.\n2\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units][0] == (
+        "The Assembly calls on member States to co-operate with the committee and to"
+        " Publish the reports of its visits."
+    )
+    assert [n.text for n in parsed.footnotes] == [
+        "Assembly debate on 24 January 2030 (7th sitting)."
+    ]
+
+
+def test_a_related_title_line_after_the_headers_does_not_replace_the_text():
+    text = (
+        "Resolution 2888 (2030)\nAn invented title\nParliamentary Assembly\nSee also:\n"
+        "Recommendation 2300 (2030)\n1. The Assembly decides.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.number, parsed.title) == ("resolution", "2888", "An invented title")
+
+
+def test_a_glued_note_mark_that_cannot_be_paired_is_an_error_naming_it():
+    text = (
+        "Resolution 2888 (2030)1\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly recalls its Resolution 2700 (2028)1 on the matter.\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting).\n"
+        "1 See also Resolution 2700 (2028).\n"
+    )
+    with pytest.raises(ParseError, match="footnote mark 1"):
+        parse_text(text)
