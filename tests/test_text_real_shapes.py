@@ -80,7 +80,7 @@ def test_camera_it_copy_with_italian_cover_and_bracketed_note():
         "(1)\n\nProvisional version\n_____________\n\nAn invented English title\n\n"
         "  Parliamentary Assembly\n\n  1. The Council's aim is «to achieve unity» (Article 1.a)"
         " of the Statute).\n  2. The Assembly calls on member States to:\n\n   2.1. do one thing;"
-        "\n\n   2.2. do another thing.\n\nPag. 3\n\n(1) Assembly debate on 22 April 2031 (15th"
+        "\n\n   2.2. do another\n\nPag. 3\n\nthing.\n\n(1) Assembly debate on 22 April 2031 (15th"
         " sitting).\n"
     )
     parsed = parse_text(text)
@@ -182,3 +182,15 @@ def test_a_glued_note_mark_that_cannot_be_paired_is_an_error_naming_it():
     )
     with pytest.raises(ParseError, match="footnote mark 1"):
         parse_text(text)
+
+
+def test_the_next_text_of_another_kind_with_the_same_number_ends_the_text():
+    text = (
+        "Recommendation 2300 (2030)\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly recommends that the Committee of Ministers act.\n"
+        "Resolution 2300 (2030)\nAnother title\nParliamentary Assembly\n"
+        "1. The Assembly resolves to act.\n"
+    )
+    assert [u.text for u in parse_text(text).units] == [
+        "The Assembly recommends that the Committee of Ministers act."
+    ]

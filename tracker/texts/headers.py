@@ -109,7 +109,8 @@ def is_page_residue(line: str, *, title_line: TitleLine | None) -> bool:
     if PAGE_RESIDUE.match(line):
         return True
     again = read_title_line(line) if title_line is not None else None
-    return bool(again and again.number == title_line.number and not again.rest)
+    same = again and (again.kind, again.number) == (title_line.kind, title_line.number)
+    return bool(same and not again.rest)
 
 
 def strip_open_toggle(line: str) -> tuple[str, str]:
