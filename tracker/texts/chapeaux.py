@@ -19,7 +19,13 @@ _VERBS = (
     "asks", "requests", "instructs", "resolves", "decides", "agrees", "exhorts", "insists",
 )  # fmt: skip
 _VERB_RE = "|".join(v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reverse=True))
-_SUBJECT = r"(?:[^,:;]{1,80},\s*)?(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
+# "The Assembly reiterates its call on member States to:" calls on them.
+_RENEWED = r"(?:reiterates|renews)\s+its\s+(?:call|appeal)s?\s+(?:on|upon|to)"
+_VERB_RE = f"{_RENEWED}|{_VERB_RE}"
+# "Given X and Y, in the light of Z, the Assembly ..."
+# "Given X and Y, in the light of Z, the Assembly ..." (clauses of one sentence: "Doc. 15880")
+_CLAUSE = r"(?:[^,:;.]|\.(?!\s+(?-i:[A-Z])))"
+_SUBJECT = rf"(?:{_CLAUSE}{{1,250}},\s*){{0,4}}(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
 _ADVERBS = (
     r"(?:(?:therefore|also|further|furthermore|thus|accordingly|consequently|strongly"
     r"|firmly|again|once\s+again|hereby|in\s+particular|moreover|finally)\b\s*,?\s*)*"
@@ -33,6 +39,13 @@ _CHAPEAU = re.compile(
     rf"^(?P<subject>{_SUBJECT}(?:[^,:;]{{1,120}},\s*)?)?{_ADVERBS}(?P<verb>{_VERB_RE})\b\s*"
     r"(?:that\s+)?"
     rf"(?P<addressee>[^:;]*?)\s*(?P<end>{_TO}[^:;]*:|:|{_TO}.*)$",
+    re.IGNORECASE,
+)
+# "The Assembly welcomes the reforms and calls on the authorities to:" (the call after "and")
+_CHAPEAU_AND = re.compile(
+    rf"^(?P<subject>{_SUBJECT}(?:[^,:;]{{1,120}},\s*)?[^.:;]*?\band\s+(?:,\s*)?){_ADVERBS}"
+    rf"(?P<verb>{_VERB_RE})\b\s*(?:that\s+)?(?P<addressee>[^:;]*?)\s*"
+    rf"(?P<end>{_TO}[^:;]*:|:|{_TO}.*)$",
     re.IGNORECASE,
 )
 # "urges States which have been found to practise X, in particular Y, to address ..."
@@ -79,7 +92,7 @@ def scope_of(text: str, inherited: Scope | None) -> Scope:
     calling = scope.verb in _CALLING and scope.addressee is None
     if calling and (named := _NAMED.match(text)):
         return Scope(_addressee(named["addressee"]), scope.verb, False)
-    chapeau = _CHAPEAU.match(text) or _RECOMMENDATION.match(text)
+    chapeau = _call(text)
     if chapeau is None and text.endswith(":"):
         # "The Assembly is concerned about X. It therefore calls on the authorities to:"
         last_sentence = _last_sentence(text)
@@ -92,8 +105,23 @@ def scope_of(text: str, inherited: Scope | None) -> Scope:
         addressee = _addressee(written)
         if addressee is None and not chapeau["end"].endswith(":"):
             return scope  # "The Assembly decides to remain seized of the matter."
-        return Scope(addressee, " ".join(chapeau["verb"].lower().split()), False)
+        return Scope(addressee, _verb(chapeau["verb"]), False)
     return scope
+
+
+def _call(text: str) -> re.Match | None:
+    """Return the Assembly's call in a unit: the first one, or in a chapeau the one that
+    introduces the sub-units ("decides to X and instructs its committee to:")."""
+    patterns = [_CHAPEAU, _RECOMMENDATION, _CHAPEAU_AND]
+    if text.endswith(":"):
+        patterns.insert(0, patterns.pop())
+    return next((m for pattern in patterns if (m := pattern.match(text))), None)
+
+
+def _verb(written: str) -> str:
+    verb = " ".join(written.lower().split())
+    renewed = re.fullmatch(r"(?:reiterates|renews) its (call|appeal)s? (on|upon|to)", verb)
+    return f"{renewed[1]}s {renewed[2]}" if renewed else verb
 
 
 def _addressee(written: str) -> str | None:
@@ -117,7 +145,7 @@ def is_chapeau(text: str) -> bool:
         return False
     # "The Assembly is concerned about X. It therefore calls on the authorities to:"
     last_sentence = _last_sentence(text)
-    return any(p.match(last_sentence) for p in (_BARE_CHAPEAU, _CHAPEAU, _RECOMMENDATION))
+    return bool(_BARE_CHAPEAU.match(last_sentence) or _call(last_sentence))
 
 
 def scopes_of(text: str, inherited: Scope | None) -> tuple[Scope, Scope]:
