@@ -239,3 +239,60 @@ def test_a_unit_with_two_calls_names_the_first_unless_it_introduces_sub_units():
         " them.\n"
     )
     assert [u[3] for u in units(text)] == ["the authorities", "the authorities"]
+
+
+def test_older_viewer_notes_inside_and_after_a_paragraph():
+    text = (
+        "Print\nSee related documents\n\nResolution 2562 (2027)\n\nSecret invented transfers\n\n"
+        "Author(s): Parliamentary Assembly\n\nOrigin - Assembly debate on 27 June 2027 (23rd"
+        " Sitting) (see Doc. 19302, report of the Committee on Legal Affairs and Human Rights,"
+        " rapporteur: Mr Example). Text adopted by the Assembly on 27 June 2027 (23rd Sitting)."
+        "\n\n1. The Assembly refers to the report of 12 June 2026 \n\t\t\t(1) \n\t\t\tDoc. 19957"
+        " which revealed a “web” of transfers.\n2. It notes the work done. \n\t\t\t(2) \n\t\t\t"
+        "See Document SG(2026)01 “Follow-up” at:\nhttp://www.coe.int/t/dc/2026_DocSG_en.doc.\n"
+        "3. The Assembly calls on member States to act.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2562", "Secret invented transfers")
+    assert [u.text for u in parsed.units] == [
+        "The Assembly refers to the report of 12 June 2026 which revealed a “web” of transfers.",
+        "It notes the work done.",
+        "The Assembly calls on member States to act.",
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", "Doc. 19957"),
+        ("2", "See Document SG(2026)01 “Follow-up” at: http://www.coe.int/t/dc/2026_DocSG_en.doc."),
+    ]
+
+
+def test_republished_html_with_ordered_lists_and_a_quoted_list_intro():
+    text = (
+        "<h2>The definition of an invented notion</h2><p><strong>Author(s):</strong>"
+        " Parliamentary Assembly</p><p><strong>Origin</strong>: Assembly debate on 3 October"
+        " 2029 (33rd Sitting). Text adopted by the Assembly on 3 October 2029 (33rd Sitting).</p>"
+        "<ol><li>The Assembly recalls that the notion was elaborated in 2001.</li>"
+        "<li>The Assembly reaffirms its support for these criteria, summed up as follows:"
+        "<p>\"A person is to be regarded as 'concerned':</p><ol type='a'>"
+        "<li>if the first condition is met;</li><li>if, for political motives, the second is"
+        ' met; or,</li><li>if the third is met." (SG/Inf(2001)34, paragraph 10).</li></ol></li>'
+        "<li>The Assembly invites the competent authorities of all the member States of the"
+        " Council of Europe to reassess the cases.</li></ol><p><em>Source: </em>"
+        "<a href='x'>http://assembly.coe.int/nw/xml/XRef/Xref-XML2HTML-en.asp?fileid=1</a></p>"
+    )
+    parsed = parse_text(text)
+    assert parsed.title == "The definition of an invented notion"
+    everyone = "the competent authorities of all the member States of the Council of Europe"
+    assert units(text) == [
+        ("1", None, "The Assembly recalls that the notion was elaborated in 2001.", None),
+        (
+            "2",
+            None,
+            "The Assembly reaffirms its support for these criteria, summed up as follows:"
+            " \"A person is to be regarded as 'concerned':",
+            None,
+        ),
+        ("2.a", "2", "if the first condition is met;", None),
+        ("2.b", "2", "if, for political motives, the second is met; or,", None),
+        ("2.c", "2", 'if the third is met." (SG/Inf(2001)34, paragraph 10).', None),
+        ("3", None, f"The Assembly invites {everyone} to reassess the cases.", everyone),
+    ]

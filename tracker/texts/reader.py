@@ -26,6 +26,12 @@ _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
 _ENDS_PARAGRAPH = re.compile(r"[.;!?][)”\"’»]*\s*(?:\d{1,2})?\s*$")
 _ENDS_SENTENCE = re.compile(r"[.;:!?)”\"’»]\s*(?:\d{1,2})?\s*$")
 _ENDS_CLAUSE = re.compile(r",\s*(?:\d{1,2})?\s*$")
+_REFERENCE_THEN_TEXT = re.compile(
+    r"^\s*(?P<note>(?:see\s+(?:also\s+)?)?(?:doc(?:ument)?s?\.?\s*\d{3,5}(?:\s+rev\.?)?"
+    r"(?:\s*(?:,|and)\s*(?:doc\.?\s*)?\d{3,5})*|(?:resolution|recommendation|opinion|order)"
+    r"\s+\d{1,4}\s*\(\d{4}\)|c?ets\s+no\.?\s*\d+))\s+(?P<rest>(?-i:[a-z]).*)$",
+    re.IGNORECASE,
+)
 _BRACKETED_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s+(?=\S)")
 
 
@@ -54,6 +60,7 @@ class Reader:
         self.cover_lines: list[str] = []  # the block of lines just before the title line
         self.block: list[str] = []
         self.block_open = False
+        self.fresh_note = False  # a website note "(1)" has been read, its text not yet
         self.settled = False  # the title line is the text's own, not a table of contents
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
@@ -81,7 +88,16 @@ class Reader:
             self.gap_explained = True
             self.refer(line[len(NOTE) :])
             self.note = self.notes.start(line[len(NOTE) :])
+            self.fresh_note = True
             return None
+        if self.fresh_note and self.units and (split := _REFERENCE_THEN_TEXT.match(line)):
+            # The older viewer prints a note inside its paragraph: "(1)", then "Doc. 10957 which
+            # revealed ...": the reference is the note, the words after it the paragraph's.
+            self.note.lines.append(split["note"])
+            self.note, self.fresh_note = None, False
+            self.add_text(split["rest"])
+            return None
+        self.fresh_note = False
         if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
             self.headers.append(bare)
             self.gap_explained = True
