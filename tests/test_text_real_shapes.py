@@ -146,24 +146,6 @@ def test_no_break_spaces_soft_hyphens_and_invisible_characters():
     ]
 
 
-def test_a_note_cutting_a_paragraph_at_a_page_foot_ends_with_the_page():
-    text = (
-        "Resolution 2888 (2030)1\nAn invented title\nParliamentary Assembly\n"
-        "1. The Assembly calls on member States to co-operate with the committee and to\n"
-        "1 Assembly debate on 24 January 2030 (7th sitting).\n"
-        "Resolution 2888 (2030)\n"
-        "Publish the reports of its visits.\n2. The Assembly resolves to remain seized.\n2\n"
-    )
-    parsed = parse_text(text)
-    assert [u.text for u in parsed.units][0] == (
-        "The Assembly calls on member States to co-operate with the committee and to"
-        " Publish the reports of its visits."
-    )
-    assert [n.text for n in parsed.footnotes] == [
-        "Assembly debate on 24 January 2030 (7th sitting)."
-    ]
-
-
 def test_a_related_title_line_after_the_headers_does_not_replace_the_text():
     text = (
         "Resolution 2888 (2030)\nAn invented title\nParliamentary Assembly\nSee also:\n"
@@ -194,51 +176,6 @@ def test_the_next_text_of_another_kind_with_the_same_number_ends_the_text():
     assert [u.text for u in parse_text(text).units] == [
         "The Assembly recommends that the Committee of Ministers act."
     ]
-
-
-@pytest.mark.parametrize(
-    ("chapeau", "addressee"),
-    [
-        (
-            "In the light of the above considerations, and bearing in mind its earlier work on"
-            " the matter, the Assembly calls on member States to:",
-            "member States",
-        ),
-        (
-            "Given the seriousness of the situation and the persistent refusal of the"
-            " authorities to co-operate with the Assembly and its rapporteurs, the Assembly"
-            " urges Otherland to:",
-            "Otherland",
-        ),
-        (
-            "The Assembly condemns the attack and calls on the international community to:",
-            "the international community",
-        ),
-        ("The Assembly reiterates its call on member States to:", "member States"),
-        (
-            "The Assembly decides to follow the matter and instructs its Committee on Legal"
-            " Affairs and Human Rights to:",
-            "its Committee on Legal Affairs and Human Rights",
-        ),
-        ("The Assembly calls on Examplestan and Otherland to:", "Examplestan and Otherland"),
-    ],
-)
-def test_real_chapeau_shapes_name_their_addressee(chapeau, addressee):
-    text = f"Resolution 2888 (2030)\nA title\nParliamentary Assembly\n1. {chapeau}\n1.1. act.\n"
-    assert units(text) == [
-        ("1", None, chapeau, addressee),
-        ("1.1", "1", "act.", addressee),
-    ]
-
-
-def test_a_unit_with_two_calls_names_the_first_unless_it_introduces_sub_units():
-    text = (
-        "Resolution 2888 (2030)\nA title\nParliamentary Assembly\n"
-        "1. The Assembly calls on the authorities to release A and invites the Secretary General"
-        " to report.\n2. The Assembly notes the reforms and encourages the authorities to pursue"
-        " them.\n"
-    )
-    assert [u[3] for u in units(text)] == ["the authorities", "the authorities"]
 
 
 def test_older_viewer_notes_inside_and_after_a_paragraph():

@@ -64,7 +64,7 @@ HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
     r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
-    r"|_{3,}|-{3,}|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
+    r"|_{3,}|-{3,}|provisional\s+version|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
     re.IGNORECASE,

@@ -172,7 +172,11 @@ class Reader:
         pending = top_level and self.notes.is_pending(marker.value)
         # A note text among notes, or one that reads like a note ("See Doc. 16245").
         looks_like_note = self.note is not None or bool(FOOTNOTE_OPENER.match(marker.rest))
-        if new_path is not None and not (pending and looks_like_note):
+        sequential = top_level and int(marker.value) == self.notes.last_number() + 1
+        # PDF notes are numbered "2 See ...", the units "2. The ...": among notes, the next
+        # undotted number is the next note.
+        next_note = self.note is not None and sequential and not marker.dotted
+        if new_path is not None and not (pending and looks_like_note) and not next_note:
             if not self.at_break and not marker.dotted and not self._clause_ends(marker):
                 return False  # "... held on\n15 October" is a wrapped line
             self.units.append(RawUnit(new_path, [marker.rest]))
@@ -183,7 +187,6 @@ class Reader:
             self.note = None
             self._after(marker.rest)
             return True
-        sequential = top_level and int(marker.value) == self.notes.last_number() + 1
         # A second note with a mark already used ("1 See also ..." under note 1): kept, so
         # that the pairing check can refuse it unless its reference is unambiguous.
         repeated = looks_like_note and self.notes.has_text(marker.value)
@@ -210,6 +213,8 @@ class Reader:
 
     def add_text(self, line: str) -> None:
         """Add a line to the open footnote, the current unit, or the preamble."""
+        if self.note is not None and self._resumes_unit(line):
+            self.note = None
         target = self.note.lines if self.note else (self.units[-1].lines if self.units else None)
         if target is not None and self.note is None and self._detached(line):
             target = None
@@ -221,6 +226,15 @@ class Reader:
                     self.refer(mark)
             _join(target, line)
         self._after(line)
+
+    def _resumes_unit(self, line: str) -> bool:
+        """Say whether a line after a finished note goes on with the unit the page cut: the
+        unit stopped mid-sentence and the line starts in lower case (no running title)."""
+        if not self.units or not self.note or not self.note.lines:
+            return False
+        note_done = re.search(r"[.;][)”\"’]*\s*$", self.note.lines[-1]) is not None
+        unit_open = _ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1])) is None
+        return note_done and unit_open and line.lstrip()[:1].islower()
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""

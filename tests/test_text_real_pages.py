@@ -1,0 +1,61 @@
+"""PDF pages as real "Texts adopted" copies cut them (the notes of issue 12 say which real
+texts showed each shape); the wording is invented."""
+
+from tracker.texts.parsing import parse_text
+
+HEAD = "Resolution 2888 (2030)1\nProvisional version\nAn invented title\nParliamentary Assembly\n"
+DEBATE = "Assembly debate on 24 January 2030 (7th sitting). Text adopted on 24 January 2030."
+
+
+def test_a_page_without_running_title_goes_on_after_its_notes():
+    text = HEAD + (
+        "1. The Assembly recalls Resolution 2700 (2028)2 and calls on member States to take the\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting). Text adopted on 24 January 2030\n"
+        "(7th\nsitting).\n2 See also Resolution 2700 (2028).\n"
+        "measures needed without delay.\nProvisional version\n"
+        "2. The Assembly resolves to remain seized.\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        (
+            "1",
+            "The Assembly recalls Resolution 2700 (2028) and calls on member States to take the"
+            " measures needed without delay.",
+        ),
+        ("2", "The Assembly resolves to remain seized."),
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", DEBATE.replace("2030.", "2030 (7th sitting).")),
+        ("2", "See also Resolution 2700 (2028)."),
+    ]
+
+
+def test_a_note_cutting_a_paragraph_at_a_page_foot_ends_with_the_page():
+    text = HEAD + (
+        "1. The Assembly calls on member States to co-operate with the committee and to\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting).\n"
+        "Resolution 2888 (2030)\n"
+        "Publish the reports of its visits.\n2. The Assembly resolves to remain seized.\n2\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units][0] == (
+        "The Assembly calls on member States to co-operate with the committee and to"
+        " Publish the reports of its visits."
+    )
+    assert [n.text for n in parsed.footnotes] == [
+        "Assembly debate on 24 January 2030 (7th sitting)."
+    ]
+
+
+def test_numbers_alone_on_their_line_and_layout_spacing():
+    text = HEAD + (
+        "1.\nThe Assembly calls on member States to:\n1.1.\nratify the Convention;\n"
+        "1.2.        sign the Protocol.\n2.    The Assembly resolves to remain seized.\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting).\n"
+    )
+    assert [(u.number, u.text, u.addressee) for u in parse_text(text).units] == [
+        ("1", "The Assembly calls on member States to:", "member States"),
+        ("1.1", "ratify the Convention;", "member States"),
+        ("1.2", "sign the Protocol.", "member States"),
+        ("2", "The Assembly resolves to remain seized.", None),
+    ]
