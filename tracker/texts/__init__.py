@@ -24,8 +24,30 @@ Conventions of the parser:
   in the text, else the one inherited from the nearest chapeau above it that names one.
 - The Assembly's headers ("Resolution 2616 (2025)", "Provisional version", "Parliamentary
   Assembly", "Author(s): ...", "Origin - Assembly debate on ...", "Text adopted by the
-  Assembly on ...", "See Doc. 16245, report of ..."), the older viewer's "(open)" and PDF page
-  residue (page numbers, the running title, the Strasbourg footer) are not text. A committee
-  report's "A. Draft resolution" is read up to "B. Explanatory memorandum"; an appendix ends
-  the text.
+  Assembly on ...", "See Doc. 16245, report of ...", an older text's "The Assembly,"), the older
+  viewer's "(open)" and PDF page residue (page numbers, "Pag. 2", the running title,
+  "Provisional version", the Strasbourg footer, rules, the ft.dk stamp and page images) are not
+  text. A committee report's "A. Draft resolution" is read up to "B. Explanatory memorandum";
+  an appendix, or the title line of another text, ends the text.
+- The title is what follows the title line up to the headers, else the block just above the
+  title line (pace.coe.int prints it there). A title line before "Parliamentary Assembly" or
+  the debate line replaces an earlier one (a table of contents); after them it is a reference.
+  A "Texts adopted" compilation thus gives its first text.
+- PDF pages: a note at the foot of a page ends at the page's footer or the next running title,
+  or when a lower-case line follows a finished note while the unit it cut is unfinished; among
+  notes the next undotted number ("2 See ...") is the next note. A soft hyphen at a line end
+  joins the word; a plain hyphen there is kept ("non-\ngovernmental" is "non-governmental"),
+  as nothing tells a layout's hyphenation from a compound. No-break spaces are spaces;
+  zero-width characters go.
+- The older viewer's note inside a paragraph ("(1)", then "Doc. 10957 which revealed ...")
+  keeps the reference as the note and gives the words after it back to the paragraph; a
+  camera.it note is "(1) Assembly debate ..." on one line.
+- A call's addressee ends at the call's "to" (not a preposition: "States Parties to the
+  Convention to:"), extends over a relative clause ("States which have been found to practise
+  X, in particular Y, to"), may follow clauses ("Given X, in the light of Y, the Assembly
+  calls on") or "and" ("condemns X and calls on Y to:"; in a chapeau the call before the colon
+  counts, elsewhere the first). A unit whose last sentence is a chapeau of its own ("... In
+  particular, it urges:") passes that sentence's scope to its sub-units.
+- An undotted number after a line ending in a comma starts a unit (an older text's
+  considerations: "1 In the light of ...,", "2 Instructs the Bureau to ...").
 """
