@@ -59,3 +59,21 @@ def test_numbers_alone_on_their_line_and_layout_spacing():
         ("1.2", "sign the Protocol.", "member States"),
         ("2", "The Assembly resolves to remain seized.", None),
     ]
+
+
+def test_list_items_written_with_their_whole_number():
+    # The Rules of Procedure number their lists "24.2.a."; amending resolutions quote them.
+    text = (
+        "Resolution 2951 (2030)\nA title\nParliamentary Assembly\n"
+        "1. The Assembly decides that the official documents are the following:\n"
+        "1.a. the agenda;\n1.b. questions, namely:\n1.b.i. written questions;\n"
+        "1.b.ii. oral questions, as in\n2.a. of the former Rules;\n1.c. motions.\n"
+    )
+    assert [(u.number, u.parent, u.text) for u in parse_text(text).units] == [
+        ("1", None, "The Assembly decides that the official documents are the following:"),
+        ("1.a", "1", "the agenda;"),
+        ("1.b", "1", "questions, namely:"),
+        ("1.b.i", "1.b", "written questions;"),
+        ("1.b.ii", "1.b", "oral questions, as in 2.a. of the former Rules;"),
+        ("1.c", "1", "motions."),
+    ]

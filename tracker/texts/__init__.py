@@ -14,7 +14,8 @@ Conventions of the parser:
   Numbering starts at 1; a dotted number out of sequence is an error.
 - A lettered or roman list item ("a.", "(b)", "i.", "ii)") under a unit is a unit numbered
   ``4.a``, ``4.a.ii``, with that unit as parent. After "h", "i" is a letter; otherwise "i"
-  opens a roman list.
+  opens a roman list. An item written with its whole number ("24.2.a.", as the Rules of
+  Procedure do) is the same unit, and only counts under that number.
 - Footnote marks (¹, ``[^1]``, ``<sup>1</sup>``, the website's "(1)" line, a plain digit glued
   to a word in PDF text when a note 1 exists) are removed from unit text and kept as footnotes
   with their mark. A note text is paired with the reference before it; when two notes share a
