@@ -77,3 +77,44 @@ def test_list_items_written_with_their_whole_number():
         ("1.b.ii", "1.b", "oral questions, as in 2.a. of the former Rules;"),
         ("1.c", "1", "motions."),
     ]
+
+
+def test_a_starred_name_and_its_star_note():
+    # Opinion 302 (2024) on Kosovo* carries a "*" note on every mention; invented here.
+    text = (
+        "Opinion 399 (2030)1\nProvisional version\nApplication by Exampleland* for membership\n"
+        "Parliamentary Assembly\n1. Exampleland* applied for membership on 12 May 2029.\n"
+        "2. The Assembly notes that Exampleland*, in its letter of 2029–\n2030, commits"
+        " itself to:\n2.1. sign the 2024-\n2027 programme;\n2.2. ratify it.\n"
+        "1 Assembly debate on 16 April 2030 (12th sitting).\n"
+        "* Throughout this text, all reference to Exampleland is invented.\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.title == "Application by Exampleland for membership"
+    assert [u.text for u in parsed.units] == [
+        "Exampleland applied for membership on 12 May 2029.",
+        "The Assembly notes that Exampleland, in its letter of 2029–2030, commits itself to:",
+        "sign the 2024-2027 programme;",
+        "ratify it.",
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", "Assembly debate on 16 April 2030 (12th sitting)."),
+        ("*", "Throughout this text, all reference to Exampleland is invented."),
+    ]
+
+
+def test_a_star_note_in_markdown_leaves_emphasis_alone():
+    text = (
+        "# Opinion 399 (2030)\n\n**Application by Exampleland\\***\n\n"
+        "1. Exampleland* applied for membership.\n"
+        "2. The Assembly calls, *in particular*, on Exampleland to act.\n\n"
+        "* Throughout this text, all reference to Exampleland is invented.\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units] == [
+        "Exampleland applied for membership.",
+        "The Assembly calls, in particular, on Exampleland to act.",
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("*", "Throughout this text, all reference to Exampleland is invented.")
+    ]

@@ -18,6 +18,19 @@ FOOTNOTE_OPENER = re.compile(
     re.IGNORECASE,
 )
 
+# The older viewer prints a note inside its paragraph: "(1)", then "Doc. 10957 which revealed".
+REFERENCE_THEN_TEXT = re.compile(
+    r"^\s*(?P<note>(?:see\s+(?:also\s+)?)?(?:doc(?:ument)?s?\.?\s*\d{3,5}(?:\s+rev\.?)?"
+    r"(?:\s*(?:,|and)\s*(?:doc\.?\s*)?\d{3,5})*|(?:resolution|recommendation|opinion|order)"
+    r"\s+\d{1,4}\s*\(\d{4}\)|c?ets\s+no\.?\s*\d+))\s+(?P<rest>(?-i:[a-z]).*)$",
+    re.IGNORECASE,
+)
+# "(1) Assembly debate on ..." at the end of a camera.it copy
+BRACKETED_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s+(?=\S)")
+# "Kosovo*" refers to the note "* All reference to Kosovo ..." (plain and PDF text).
+STAR_GLUED = re.compile(r"(?<=[^\W\d_])\*(?=[\s,.;:)”’\"]|$)")
+STAR_NOTE = re.compile(r"^\s*\*\s*(?=[A-Z])")
+
 
 class FootnoteError(ValueError):
     """Signal a footnote mark that cannot be paired with its text unambiguously."""

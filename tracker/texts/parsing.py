@@ -9,7 +9,7 @@ pass over the lines).
 import re
 
 from tracker.texts.chapeaux import Scope, scopes_of
-from tracker.texts.footnotes import FootnoteError
+from tracker.texts.footnotes import STAR_GLUED, FootnoteError
 from tracker.texts.formats import REF, looks_like_html, to_lines
 from tracker.texts.markup import clean_text
 from tracker.texts.numbering import render
@@ -47,7 +47,7 @@ def parse_text(
         kind=title_line.kind if title_line else reader.draft_kind,
         number=title_line.number if title_line else None,
         year=title_line.year if title_line else None,
-        title=clean_text(REF.sub("", " ".join(reader.title_lines or reader.cover_lines))) or None,
+        title=_unstarred(reader, " ".join(reader.title_lines or reader.cover_lines)) or None,
         units=units,
         footnotes=reader.notes.notes,
         headers=reader.headers,
@@ -72,7 +72,7 @@ def _units(reader: Reader) -> list[Paragraph]:
     for position, raw in enumerate(reader.units):
         number = render(raw.path)
         parent = render(raw.path[:-1]) or None
-        body = clean_text(REF.sub("", " ".join(raw.lines)))
+        body = _unstarred(reader, " ".join(raw.lines))
         for mark in list(glued):
             body, found = _glued_mark(mark).subn("", body, count=1)
             if found:
@@ -81,6 +81,14 @@ def _units(reader: Reader) -> list[Paragraph]:
         scope, scopes[number] = scopes_of(body, scopes.get(parent) if parent else None)
         paragraphs.append(Paragraph(number, parent, body, scope.addressee, scope.verb, position))
     return paragraphs
+
+
+def _unstarred(reader: Reader, text: str) -> str:
+    """Return clean text without its note references, "Kosovo*" too when a "*" note exists."""
+    text = clean_text(REF.sub("", text))  # Markdown emphasis first: "*in particular*"
+    if any(note.mark == "*" for note in reader.notes.notes):
+        text = STAR_GLUED.sub("", text)
+    return text
 
 
 def _glued_mark(mark: str) -> re.Pattern:

@@ -9,8 +9,18 @@ import re
 from dataclasses import dataclass
 
 from tracker.texts import headers as hdr
-from tracker.texts.footnotes import FOOTNOTE_OPENER, Footnote, Footnotes
+from tracker.texts.footnotes import (
+    BRACKETED_NOTE,
+    FOOTNOTE_OPENER,
+    REFERENCE_THEN_TEXT,
+    STAR_GLUED,
+    STAR_NOTE,
+    Footnote,
+    Footnotes,
+)
 from tracker.texts.formats import NOTE, REF, REF_OPEN
+from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, join
+from tracker.texts.markup import without_emphasis
 from tracker.texts.numbering import (
     DECIMAL,
     Marker,
@@ -23,16 +33,6 @@ from tracker.texts.numbering import (
 from tracker.texts.units import ParseError
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
-_ENDS_PARAGRAPH = re.compile(r"[.;!?][)”\"’»]*\s*(?:\d{1,2})?\s*$")
-_ENDS_SENTENCE = re.compile(r"[.;:!?)”\"’»]\s*(?:\d{1,2})?\s*$")
-_ENDS_CLAUSE = re.compile(r",\s*(?:\d{1,2})?\s*$")
-_REFERENCE_THEN_TEXT = re.compile(
-    r"^\s*(?P<note>(?:see\s+(?:also\s+)?)?(?:doc(?:ument)?s?\.?\s*\d{3,5}(?:\s+rev\.?)?"
-    r"(?:\s*(?:,|and)\s*(?:doc\.?\s*)?\d{3,5})*|(?:resolution|recommendation|opinion|order)"
-    r"\s+\d{1,4}\s*\(\d{4}\)|c?ets\s+no\.?\s*\d+))\s+(?P<rest>(?-i:[a-z]).*)$",
-    re.IGNORECASE,
-)
-_BRACKETED_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s+(?=\S)")
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Reader:
         self.block: list[str] = []
         self.block_open = False
         self.fresh_note = False  # a website note "(1)" has been read, its text not yet
+        self.starred = False  # "Kosovo*" was met: a "* ..." line is its note
         self.settled = False  # the title line is the text's own, not a table of contents
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
@@ -74,6 +75,12 @@ class Reader:
                 break
 
     def read_line(self, raw: str, line_number: int) -> str | None:
+        if self.notes.is_pending("*") and (star := STAR_NOTE.match(raw)):
+            self.note = self.notes.start("*", raw[star.end() :])
+            return None
+        if not self.starred and STAR_GLUED.search(without_emphasis(raw)):
+            self.starred = True
+            self.refer("*")
         line = _BULLET.sub("", raw, count=1).lstrip()
         toggle, line = hdr.strip_open_toggle(line)
         if toggle:
@@ -90,7 +97,7 @@ class Reader:
             self.note = self.notes.start(line[len(NOTE) :])
             self.fresh_note = True
             return None
-        if self.fresh_note and self.units and (split := _REFERENCE_THEN_TEXT.match(line)):
+        if self.fresh_note and self.units and (split := REFERENCE_THEN_TEXT.match(line)):
             # The older viewer prints a note inside its paragraph: "(1)", then "Doc. 10957 which
             # revealed ...": the reference is the note, the words after it the paragraph's.
             self.note.lines.append(split["note"])
@@ -114,7 +121,7 @@ class Reader:
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
             self.note = self.notes.start(match.group(1), line[match.end() :])
             return None
-        if (match := _BRACKETED_NOTE.match(line)) and self.notes.is_pending(match.group(1)):
+        if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(match.group(1)):
             # "(1) Assembly debate on ..." at the end of a camera.it copy
             self.note = self.notes.start(match.group(1), line[match.end() :])
             return None
@@ -224,7 +231,7 @@ class Reader:
             if self.note is None:
                 for mark in REF.findall(line):
                     self.refer(mark)
-            _join(target, line)
+            join(target, line)
         self._after(line)
 
     def _resumes_unit(self, line: str) -> bool:
@@ -233,13 +240,13 @@ class Reader:
         if not self.units or not self.note or not self.note.lines:
             return False
         note_done = re.search(r"[.;][)”\"’]*\s*$", self.note.lines[-1]) is not None
-        unit_open = _ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1])) is None
+        unit_open = ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1])) is None
         return note_done and unit_open and line.lstrip()[:1].islower()
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
-        self.at_break = _ENDS_SENTENCE.search(REF.sub("", line)) is not None
-        self.at_clause = _ENDS_CLAUSE.search(REF.sub("", line)) is not None
+        self.at_break = ENDS_SENTENCE.search(REF.sub("", line)) is not None
+        self.at_clause = ENDS_CLAUSE.search(REF.sub("", line)) is not None
 
     def _clause_ends(self, marker: Marker) -> bool:
         """Say whether "2 Instructs" after a line ending in a comma starts a unit: an older
@@ -251,7 +258,7 @@ class Reader:
         if not self.detached and self.after_blank and not self.gap_explained:
             # After a colon the unit goes on ("notes:" then "– the first;"), as it does with a
             # line that does not start with a capital letter.
-            finished = _ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1]))
+            finished = ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1]))
             self.detached = bool(finished) and line.lstrip()[:1].isupper()
         self.after_blank = self.gap_explained = False
         return self.detached
@@ -264,15 +271,3 @@ class Reader:
         if title is None or current is None:
             return False
         return (title.kind, title.number) != (current.kind, current.number)
-
-
-def _join(lines: list[str], line: str) -> None:
-    """Append a line, joining a word hyphenated at the end of the previous line.
-
-    The hyphen stays: "non-\ngovernmental" and "co-\noperation" are written with one, and
-    nothing tells a layout's hyphenation from them (a soft hyphen does, see ``formats``).
-    """
-    if lines and re.search(r"[^\W\d_]-\s*$", lines[-1]) and line.lstrip()[:1].isalnum():
-        lines[-1] = lines[-1].rstrip() + line.lstrip()
-    else:
-        lines.append(line)
