@@ -79,20 +79,28 @@ def test_camera_it_copy_with_italian_cover_and_bracketed_note():
         "\n\nPag. 2\n\nPARLIAMENTARY ASSEMBLY OF THE COUNCIL OF EUROPE\n\nRESOLUTION 2999 (2031)"
         "(1)\n\nProvisional version\n_____________\n\nAn invented English title\n\n"
         "  Parliamentary Assembly\n\n  1. The Council's aim is «to achieve unity» (Article 1.a)"
-        " of the Statute).\n  2. The Assembly calls on member States to:\n\n   2.1. do one thing;"
+        " of the Statute, Resolution 2494 (2030)(2), Article 6(1) of the Convention).\n"
+        "  2. The Assembly calls on member States to:\n\n   2.1. do one thing;"
         "\n\n   2.2. do another\n\nPag. 3\n\nthing.\n\n(1) Assembly debate on 22 April 2031 (15th"
-        " sitting).\n"
+        " sitting).\n(2) See also Doc. 19999.\n"
     )
     parsed = parse_text(text)
     assert (parsed.number, parsed.title) == ("2999", "An invented English title")
     assert units(text) == [
-        ("1", None, "The Council's aim is «to achieve unity» (Article 1.a) of the Statute).", None),
+        (
+            "1",
+            None,
+            "The Council's aim is «to achieve unity» (Article 1.a) of the Statute, Resolution"
+            " 2494 (2030), Article 6(1) of the Convention).",
+            None,
+        ),
         ("2", None, "The Assembly calls on member States to:", "member States"),
         ("2.1", "2", "do one thing;", "member States"),
         ("2.2", "2", "do another thing.", "member States"),
     ]
     assert [(n.mark, n.text) for n in parsed.footnotes] == [
-        ("1", "Assembly debate on 22 April 2031 (15th sitting).")
+        ("1", "Assembly debate on 22 April 2031 (15th sitting)."),
+        ("2", "See also Doc. 19999."),
     ]
 
 

@@ -24,6 +24,7 @@ _SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
 _SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_BRACKETED_TEXT = re.compile(r"^\s*\((\d{1,2})\)\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)", re.I)
@@ -54,7 +55,22 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
         text = html_to_text(text)
     # A soft hyphen is where a layout broke a word: the word is whole again without it.
     text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
-    return [_normalise_line(line) for line in text.replace("\f", "\n\n").splitlines()]
+    lines = [_normalise_line(line) for line in text.replace("\f", "\n\n").splitlines()]
+    return _bracketed_references(lines)
+
+
+def _bracketed_references(lines: list[str]) -> list[str]:
+    """Turn "(2023)(2)" into a reference when a line "(2) See ..." gives note 2's text (the
+    camera.it copies); without such a line "(2)" may be the law's: "Article 6(1)"."""
+    marks = {m.group(1) for line in lines if (m := _BRACKETED_TEXT.match(line))}
+    if not marks:
+        return lines
+    after = r"(?:(?<=[^\W\d_])|(?<=[)”’\"»]))"  # a word or a bracket, not "Article 6(1)"
+    glued = re.compile(rf"{after}\(({'|'.join(sorted(marks))})\)(?=[\s.,;:»”’\"]|$)")
+    return [
+        line if _BRACKETED_TEXT.match(line) else glued.sub(lambda m: ref(m.group(1)), line)
+        for line in lines
+    ]
 
 
 def _normalise_line(line: str) -> str:

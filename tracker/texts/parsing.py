@@ -2,8 +2,8 @@
 
 Front door: ``parse_text`` (everything) and ``parse_paragraphs`` (the units only). The
 steps live in their own modules: ``formats`` (input to lines), ``headers`` (title and
-PACE headers), ``numbering``, ``footnotes``, ``chapeaux`` (addressees), ``reader`` (the
-pass over the lines).
+PACE headers), ``numbering``, ``footnotes``, ``chapeaux`` (addressees), ``lines`` (line
+ends, hyphen joins), ``reader`` (the pass over the lines).
 """
 
 import re
