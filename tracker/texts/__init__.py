@@ -43,7 +43,8 @@ Conventions of the parser:
 - The older viewer's note inside a paragraph ("(1)", then "Doc. 10957 which revealed ...")
   keeps the reference as the note and gives the words after it back to the paragraph; a
   camera.it note is "(1) Assembly debate ..." on one line, and its reference "(2023)(1)" is
-  one when such a note line exists (not after a digit: "Article 6(1)" is the law's). A name
+  one when such a note line exists (not after a digit: "Article 6(1)" is the law's); a word
+  processor's "[1]" references and "[1] ..." notes are read the same way. A name
   with a star ("Kosovo*") refers to the "* ..." note.
 - A call's addressee ends at the call's "to" (not a preposition: "States Parties to the
   Convention to:"), extends over a relative clause ("States which have been found to practise

@@ -26,7 +26,7 @@ REFERENCE_THEN_TEXT = re.compile(
     re.IGNORECASE,
 )
 # "(1) Assembly debate on ..." at the end of a camera.it copy
-BRACKETED_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s+(?=\S)")
+BRACKETED_NOTE = re.compile(r"^\s*(?:\((\d{1,3})\)|\[(\d{1,3})\])\s+(?=\S)")
 # "Kosovo*" refers to the note "* All reference to Kosovo ..." (plain and PDF text).
 STAR_GLUED = re.compile(r"(?<=[^\W\d_])\*(?=[\s,.;:)”’\"]|$)")
 STAR_NOTE = re.compile(r"^\s*\*\s*(?=[A-Z])")

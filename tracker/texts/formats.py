@@ -24,7 +24,7 @@ _SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
 _SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_BRACKETED_TEXT = re.compile(r"^\s*\((\d{1,2})\)\s+(?=\S)")
+_BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 _HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)", re.I)
@@ -62,13 +62,17 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
 def _bracketed_references(lines: list[str]) -> list[str]:
     """Turn "(2023)(2)" into a reference when a line "(2) See ..." gives note 2's text (the
     camera.it copies); without such a line "(2)" may be the law's: "Article 6(1)"."""
-    marks = {m.group(1) for line in lines if (m := _BRACKETED_TEXT.match(line))}
+    found = [m for line in lines if (m := _BRACKETED_TEXT.match(line))]
+    marks = {m.group(1) or m.group(2) for m in found}
     if not marks:
         return lines
-    after = r"(?:(?<=[^\W\d_])|(?<=[)”’\"»]))"  # a word or a bracket, not "Article 6(1)"
-    glued = re.compile(rf"{after}\(({'|'.join(sorted(marks))})\)(?=[\s.,;:»”’\"]|$)")
+    after = r"(?:(?<=[^\W\d_])|(?<=[)\]”’\"»]))"  # a word or a bracket, not "Article 6(1)"
+    number = "|".join(sorted(marks))
+    glued = re.compile(rf"{after}(?:\(({number})\)|\[({number})\])(?=[\s.,;:»”’\"]|$)")
     return [
-        line if _BRACKETED_TEXT.match(line) else glued.sub(lambda m: ref(m.group(1)), line)
+        line
+        if _BRACKETED_TEXT.match(line)
+        else glued.sub(lambda m: ref(m.group(1) or m.group(2)), line)
         for line in lines
     ]
 

@@ -121,9 +121,11 @@ class Reader:
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
             self.note = self.notes.start(match.group(1), line[match.end() :])
             return None
-        if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(match.group(1)):
-            # "(1) Assembly debate on ..." at the end of a camera.it copy
-            self.note = self.notes.start(match.group(1), line[match.end() :])
+        if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(
+            mark := match[1] or match[2]
+        ):
+            # "(1) Assembly debate on ..." (camera.it), "[1] ..." (a word processor's copy)
+            self.note = self.notes.start(mark, line[match.end() :])
             return None
         marker = read_marker(line)
         if marker is not None and self.read_numbered(marker, line_number):

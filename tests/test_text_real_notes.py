@@ -1,0 +1,41 @@
+"""Note shapes of texts saved or copied through a word processor ("[1]"); invented wording."""
+
+from tracker.texts.parsing import parse_text
+
+NOTES = [("1", "Assembly debate on 2 October 2029 (30th sitting)."), ("2", "See also Doc. 19999.")]
+
+
+def test_word_processor_html_notes_in_brackets():
+    text = (
+        "<html><body><p class=MsoTitle>Resolution 2777 (2029)<a href='#_ftn1' name='_ftnref1'>"
+        "<span class=MsoFootnoteReference>[1]</span></a></p><p>An invented title</p>"
+        "<p>Parliamentary Assembly</p><p>1.&nbsp;The Assembly recalls its Resolution 2500"
+        " (2023)<a href='#_ftn2'><span class=MsoFootnoteReference>[2]</span></a> on it.</p>"
+        "<p>2.&nbsp;The Assembly calls on member States to act.</p><div id=ftn1><p"
+        " class=MsoFootnoteText><a href='#_ftnref1'><span class=MsoFootnoteReference>[1]</span>"
+        "</a> Assembly debate on 2 October 2029 (30th sitting).</p></div><div id=ftn2><p"
+        " class=MsoFootnoteText><a href='#_ftnref2'><span class=MsoFootnoteReference>[2]</span>"
+        "</a> See also Doc. 19999.</p></div></body></html>"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2777", "An invented title")
+    assert [u.text for u in parsed.units] == [
+        "The Assembly recalls its Resolution 2500 (2023) on it.",
+        "The Assembly calls on member States to act.",
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == NOTES
+
+
+def test_plain_text_notes_in_brackets_and_a_bracket_after_a_digit():
+    text = (
+        "Resolution 2777 (2029)[1]\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly recalls its Resolution 2500 (2023)[2] and Article 6[1] as amended.\n"
+        "2. The Assembly calls on member States to act.\n\n"
+        "[1] Assembly debate on 2 October 2029 (30th sitting).\n[2] See also Doc. 19999.\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units] == [
+        "The Assembly recalls its Resolution 2500 (2023) and Article 6[1] as amended.",
+        "The Assembly calls on member States to act.",
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == NOTES
