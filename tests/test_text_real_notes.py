@@ -39,3 +39,11 @@ def test_plain_text_notes_in_brackets_and_a_bracket_after_a_digit():
         "The Assembly calls on member States to act.",
     ]
     assert [(n.mark, n.text) for n in parsed.footnotes] == NOTES
+
+
+def test_html_after_a_byte_order_mark_an_xml_declaration_or_a_comment():
+    page = (
+        "<html><body><h1>Resolution 2777 (2029)</h1><p>1. The Assembly decides.</p></body></html>"
+    )
+    for prefix in ("\ufeff", '<?xml version="1.0" encoding="utf-8"?>\n', "<!-- saved -->\n"):
+        assert [u.text for u in parse_text(prefix + page).units] == ["The Assembly decides."]

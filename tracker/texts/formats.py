@@ -27,7 +27,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
-_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)", re.I)
+# A byte order mark, an XML declaration or comments may come before the first tag.
+_HTML_START = re.compile(
+    r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)",
+    re.I | re.S,
+)
 
 _BLOCK_TAGS = {
     "p", "div", "li", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
@@ -91,6 +96,8 @@ def _normalise_line(line: str) -> str:
 
 def html_to_text(document: str) -> str:
     """Return an HTML document's text with one line per block and notes as tokens."""
+    # lxml refuses a str that declares its encoding; the text is decoded already.
+    document = re.sub(r"^\ufeff?\s*<\?xml[^>]*>", "", document)
     root = lxml_html.document_fromstring(document) if document.strip() else None
     if root is None:
         return ""
