@@ -1,6 +1,9 @@
 """PDF pages as real "Texts adopted" copies cut them (the notes of issue 12 say which real
 texts showed each shape); the wording is invented."""
 
+import pytest
+
+from tests import real_shapes as real
 from tracker.texts.parsing import parse_text
 
 HEAD = "Resolution 2888 (2030)1\nProvisional version\nAn invented title\nParliamentary Assembly\n"
@@ -117,4 +120,28 @@ def test_a_star_note_in_markdown_leaves_emphasis_alone():
     ]
     assert [(n.mark, n.text) for n in parsed.footnotes] == [
         ("*", "Throughout this text, all reference to Exampleland is invented.")
+    ]
+
+
+RUNNING = "\nResolution 2888 (2030)\n"
+PAGE_VARIANTS = {
+    "page number after the running title": (RUNNING, "\nResolution 2888 (2030) 2\n"),
+    "page number before the running title": (RUNNING, "\n2 Resolution 2888 (2030)\n"),
+    "page 2 of 3": ("\n2\n", "\nPage 2 of 3\n"),
+    "2/3": ("\n2\n", "\n2/3\n"),
+    "- 2 -": ("\n2\n", "\n- 2 -\n"),
+    "title line with provisional": ("1\nProvisional version", "1 Provisional version"),
+    "footer on two lines": (real.FOOTER, "F – 67075 Strasbourg Cedex | assembly@coe.int\nTel: +33"),
+    "Windows line ends": ("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("variant", PAGE_VARIANTS)
+def test_page_residue_variants_stay_out_of_the_units(variant):
+    old, new = PAGE_VARIANTS[variant]
+    parsed = parse_text(real.pdf_viewer().replace(old, new))
+    assert parsed.as_json()["units"] == real.expected_units()
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", real.DEBATE),
+        ("2", real.NOTE_2),
     ]

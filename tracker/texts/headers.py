@@ -63,7 +63,7 @@ HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")
 # and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
-    r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
     r"|_{3,}|-{3,}|provisional\s+version|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
@@ -108,6 +108,8 @@ def is_page_residue(line: str, *, title_line: TitleLine | None) -> bool:
     """Say whether a line is a page number, footer or running title of a PDF page."""
     if PAGE_RESIDUE.match(line):
         return True
+    # The running title, maybe with the page number before it: "2 Resolution 2616 (2025)"
+    line = re.sub(r"^\s*\d{1,3}\s+(?=[A-Za-z])", "", line)
     again = read_title_line(line) if title_line is not None else None
     same = again and (again.kind, again.number) == (title_line.kind, title_line.number)
     return bool(same and not again.rest)

@@ -105,7 +105,9 @@ class Reader:
             self.add_text(split["rest"])
             return None
         self.fresh_note = False
-        if self.units and hdr.is_page_residue(bare, title_line=self.title_line):
+        if self.units and any(  # "- 2 -" is a page number, not a bullet
+            hdr.is_page_residue(each, title_line=self.title_line) for each in (bare, raw.strip())
+        ):
             self.headers.append(bare)
             self.gap_explained = True
             if self.note is not None:
