@@ -142,3 +142,19 @@ def html_page() -> str:
     for mark, note in (("1", DEBATE), ("2", NOTE_2)):
         parts.append(f"<p><sup>{mark}</sup> {html.escape(note)}</p>")
     return "\n".join([*parts, "</div></main></body></html>"])
+
+
+def html_lists() -> str:
+    """A page whose numbers come from nested <ol> lists, as converters write them."""
+    texts = {n: html.escape(t).replace("²", "<sup>2</sup>") for n, t, _ in UNITS}
+
+    def items(prefix: str) -> str:
+        children = [n for n, _, _ in UNITS if n.rpartition(".")[0] == prefix]
+        nested = {n: f"<ol>{items(n)}</ol>" if items(n) else "" for n in children}
+        return "".join(f"<li>{texts[n]}{nested[n]}</li>" for n in children)
+
+    return (
+        f"<html><body><h1>{html.escape(TITLE)}</h1><p>Resolution 2888 (2030)<sup>1</sup></p>"
+        f"<p>Parliamentary Assembly</p><ol>{items('')}</ol><div class='footnotes'><ol>"
+        f"<li>{html.escape(DEBATE)}</li><li>{html.escape(NOTE_2)}</li></ol></div></body></html>"
+    )

@@ -113,7 +113,11 @@ def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> N
     if tag in _SKIPPED_TAGS:
         _tail(element, out)
         return
-    block = tag in _BLOCK_TAGS or tag == "br"
+    if tag == "br":  # a line break inside a block, not a block: no blank line
+        out.append("\n")
+        _tail(element, out)
+        return
+    block = tag in _BLOCK_TAGS
     if block:
         out.append("\n")
     names = f"{element.get('class', '')} {element.get('id', '')}".lower()
