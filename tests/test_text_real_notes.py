@@ -47,3 +47,17 @@ def test_html_after_a_byte_order_mark_an_xml_declaration_or_a_comment():
     )
     for prefix in ("\ufeff", '<?xml version="1.0" encoding="utf-8"?>\n', "<!-- saved -->\n"):
         assert [u.text for u in parse_text(prefix + page).units] == ["The Assembly decides."]
+
+
+def test_the_debate_and_adoption_lines_after_the_text_are_not_its_last_unit():
+    text = (
+        "Resolution 1777 (2009)\nAn invented title\n1. The Assembly decides.\n"
+        "2. It resolves to remain seized.\nAssembly debate on 2 October 2009 (30th Sitting)"
+        " (see Doc. 11999).\nText adopted by the Assembly on 2 October 2009 (30th Sitting).\n"
+        "(Extract from the Official Gazette of the Council of Europe – October 2009)\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units] == [
+        "The Assembly decides.",
+        "It resolves to remain seized.",
+    ]

@@ -53,6 +53,12 @@ _HEADERS = [
     r"[A-Z]\.\s+draft\s+(?:resolution|recommendation|opinion)",
     r"_{3,}|-{3,}|\*{3,}|={3,}",
 ]
+# The debate and adoption line printed after the text (older pages) is no unit's text.
+TRAILER = re.compile(
+    r"^\s*\(?(?:assembly\s+debate\s+on\b|text\s+adopted\s+by\s+the\s+(?:assembly|standing)\b"
+    r"|extract\s+from\s+the\s+official\s+gazette\b)",
+    re.IGNORECASE,
+)
 # The headers that only the text itself carries under its title line, not a table of contents.
 SETTLING = re.compile(
     r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",

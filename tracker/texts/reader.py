@@ -116,6 +116,9 @@ class Reader:
                 self.note = None
                 self._after(self.units[-1].lines[-1])
             return None
+        if self.units and not self.note and hdr.TRAILER.match(line):  # not "[^1]: Assembly"
+            self.headers.append(bare)
+            return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
         if not self.units and self.read_preamble(line, bare):
