@@ -2,8 +2,9 @@
 
 Front door: ``parse_text`` (everything) and ``parse_paragraphs`` (the units only). The
 steps live in their own modules: ``formats`` (input to lines), ``headers`` (title and
-PACE headers), ``numbering``, ``footnotes``, ``chapeaux`` (addressees), ``lines`` (line
-ends, hyphen joins), ``reader`` (the pass over the lines).
+PACE headers), ``preamble`` (title line and title), ``numbering``, ``footnotes``,
+``chapeaux`` (addressees), ``lines`` (line ends, hyphen joins), ``reader`` (the pass over
+the lines).
 """
 
 import re
@@ -39,15 +40,15 @@ def parse_text(
     except FootnoteError as ambiguous:
         raise ParseError(str(ambiguous)) from None
     units = _units(reader)
-    title_line = reader.title_line
+    title_line = reader.preamble.title_line
     warnings = [
         f"footnote mark {mark} has no footnote text" for mark in reader.notes.unmatched_references()
     ]
     return ParsedText(
-        kind=title_line.kind if title_line else reader.draft_kind,
+        kind=title_line.kind if title_line else reader.preamble.draft_kind,
         number=title_line.number if title_line else None,
         year=title_line.year if title_line else None,
-        title=_unstarred(reader, " ".join(reader.title_lines or reader.cover_lines)) or None,
+        title=_unstarred(reader, reader.preamble.title) or None,
         units=units,
         footnotes=reader.notes.notes,
         headers=reader.headers,

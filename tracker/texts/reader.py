@@ -1,8 +1,9 @@
 """Read normalised lines one by one into preamble, units and footnotes.
 
 Reading order of one line: blank or page residue; a website note "(2)"; in the preamble the
-title line and the Assembly's headers; a footnote text; a number that continues the
-numbering (a new unit); otherwise the line continues the current unit or footnote.
+title line and the Assembly's headers (``preamble``); a footnote text; a number that
+continues the numbering (a new unit); otherwise the line continues the current unit or
+footnote.
 """
 
 import re
@@ -30,6 +31,7 @@ from tracker.texts.numbering import (
     read_marker,
     render,
 )
+from tracker.texts.preamble import Preamble
 from tracker.texts.units import ParseError
 
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
@@ -49,20 +51,13 @@ class Reader:
         self.notes = Footnotes()
         self.note: Footnote | None = None
         self.headers: list[str] = []
-        self.title_line: hdr.TitleLine | None = None
-        self.draft_kind: str | None = None
-        self.title_lines: list[str] = []
-        self.title_done = False
+        self.preamble = Preamble(self.headers, self.refer)
         self.seen: set[str] = set()
         self.rejected: str | None = None  # why a numbered line before any unit was refused
         self.at_break = True  # the previous line ended a paragraph (or there was none)
         self.at_clause = False  # the previous line ended with a comma
-        self.cover_lines: list[str] = []  # the block of lines just before the title line
-        self.block: list[str] = []
-        self.block_open = False
         self.fresh_note = False  # a website note "(1)" has been read, its text not yet
         self.starred = False  # "Kosovo*" was met: a "* ..." line is its note
-        self.settled = False  # the title line is the text's own, not a table of contents
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
         self.after_blank = False
@@ -88,8 +83,7 @@ class Reader:
         bare = REF.sub("", line).strip()
         if not line.strip():
             self.note, self.at_break, self.after_blank = None, True, True
-            self.title_done = self.title_done or bool(self.title_lines)
-            self.block_open = False
+            self.preamble.blank()
             return None
         if line.startswith(NOTE):
             self.gap_explained = True
@@ -106,7 +100,8 @@ class Reader:
             return None
         self.fresh_note = False
         if self.units and any(  # "- 2 -" is a page number, not a bullet
-            hdr.is_page_residue(each, title_line=self.title_line) for each in (bare, raw.strip())
+            hdr.is_page_residue(each, title_line=self.preamble.title_line)
+            for each in (bare, raw.strip())
         ):
             self.headers.append(bare)
             self.gap_explained = True
@@ -142,39 +137,8 @@ class Reader:
         """Take a line before the first unit that is the title line, a header or the title."""
         if self.note is not None:
             return False  # a website note's text, whatever it says
-        if (title := hdr.read_title_line(bare)) and not self.settled:
-            # Lines before the title line are a cover ("Doc. XII-bis, n. 259") or, on
-            # pace.coe.int, the title itself; an earlier title line was a table of contents.
-            self.cover_lines = self.block if self.title_line is None else []
-            self.title_line = title
-            self.headers.extend([*self.title_lines, bare])
-            self.title_lines = [title.rest] if title.rest else []
-            self.title_done = False
-            if title.mark:
-                self.refer(title.mark)
-            for mark in REF.findall(line):
-                self.refer(mark)
-            return True
-        if hdr.is_header(bare) or (self.title_line and hdr.is_page_residue(bare, title_line=None)):
-            if draft := hdr.DRAFT_SECTION.match(bare):
-                self.draft_kind = draft["kind"].lower()
-            self.headers.append(bare)
-            self.title_done = self.title_done or bool(self.title_lines)
+        if self.preamble.read(line, bare):
             self.at_break = True
-            self.block_open = False
-            # After "Parliamentary Assembly" or the debate line, a title line is a reference.
-            self.settled = self.settled or bool(self.title_line and hdr.SETTLING.match(bare))
-            return True
-        if line.startswith(REF_OPEN) or read_marker(line):
-            return False
-        if self.title_line is None and not hdr.is_page_residue(bare, title_line=None):
-            self.block = self.block if self.block_open else []
-            self.block.append(line)
-            self.block_open = True
-        if not self.title_done:
-            self.title_lines.append(line)
-            for mark in REF.findall(line):
-                self.refer(mark)
             return True
         return False
 
@@ -274,7 +238,7 @@ class Reader:
         self.notes.refer(mark)
 
     def _other_title(self, bare: str) -> bool:
-        title, current = hdr.read_title_line(bare), self.title_line
+        title, current = hdr.read_title_line(bare), self.preamble.title_line
         if title is None or current is None:
             return False
         return (title.kind, title.number) != (current.kind, current.number)
