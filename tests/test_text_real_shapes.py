@@ -52,26 +52,6 @@ def test_pace_site_copy_puts_the_title_above_the_title_line():
     assert units(text)[2] == ("2.1", "2", "increase the budget.", "the Committee of Ministers")
 
 
-def test_older_order_with_the_assembly_comma_and_undotted_numbers():
-    text = (
-        "Invented budget priorities\n\nOrder 999 (1989)\n\nParliamentary Assembly\nText adopted"
-        " by the Standing Committee, acting on behalf of the Assembly, on 6 July 1989.\n\n"
-        "The Assembly,\n\n1 In the light of the budget increases for 1990 (Sub-head 74),\n"
-        "2 Instructs the Bureau to reassess committee activities for 1990.\n"
-    )
-    parsed = parse_text(text)
-    assert (parsed.kind, parsed.title) == ("order", "Invented budget priorities")
-    assert units(text) == [
-        ("1", None, "In the light of the budget increases for 1990 (Sub-head 74),", None),
-        (
-            "2",
-            None,
-            "Instructs the Bureau to reassess committee activities for 1990.",
-            "the Bureau",
-        ),
-    ]
-
-
 def test_camera_it_copy_with_italian_cover_and_bracketed_note():
     text = (
         "Doc. XII-bis, n. 999\n\nASSEMBLEA PARLAMENTARE\nDEL CONSIGLIO D'EUROPA\n\n"

@@ -54,5 +54,7 @@ Conventions of the parser:
   counts, elsewhere the first). A unit whose last sentence is a chapeau of its own ("... In
   particular, it urges:") passes that sentence's scope to its sub-units.
 - An undotted number after a line ending in a comma starts a unit (an older text's
-  considerations: "1 In the light of ...,", "2 Instructs the Bureau to ...").
+  considerations: "1 In the light of ...,", "2 Instructs the Bureau to ..."). In a text whose
+  first unit is undotted, a bare letter or roman numeral after a finished line is a list item
+  too ("a adopt the emblem;"); in a dotted text "a new law" stays text.
 """

@@ -17,6 +17,9 @@ _DECIMAL = re.compile(
 # "a.", "a)", "(a)", "ii.", "(iv)"; "i.e." does not match because a space must follow.
 _LIST_ITEM = re.compile(r"^(?:\(([a-z]{1,5})\)|([a-z]{1,5})[.)])(?:\s+|$|(?=[A-Za-z“\"‘«]{3}))")
 _WRITTEN_OUT = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*(?:\.[a-z]{1,5})?)\.([a-z]{1,5})[.)](?:\s+|$)")
+_BARE_ITEM = re.compile(
+    r"^([a-z]|(?=[ivx]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\s+(?=[a-z])"
+)
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _MONTHS = (
@@ -41,8 +44,12 @@ class Marker:
 Segment = tuple[str, str]  # (style, value)
 
 
-def read_marker(line: str) -> Marker | None:
-    """Return the number a line starts with, or None when it starts with none."""
+def read_marker(line: str, *, bare_items: bool = False) -> Marker | None:
+    """Return the number a line starts with, or None when it starts with none.
+
+    With ``bare_items`` (a text numbered "1 The Assembly", as pace.coe.int shows older texts)
+    a letter or roman numeral without dot or bracket counts too: "a adopt the emblem".
+    """
     if match := _WRITTEN_OUT.match(line):
         # "24.2.a. the agenda": the list item written with its whole number
         within, value = match.group(1), match.group(2)
@@ -61,6 +68,8 @@ def read_marker(line: str) -> Marker | None:
         value = match.group(1) or match.group(2)
         if len(value) == 1 or _ROMAN.match(value):
             return Marker("list", value, True, line[match.end() :])
+    if bare_items and (match := _BARE_ITEM.match(line)):
+        return Marker("list", match.group(1), False, line[match.end() :])
     return None
 
 

@@ -57,6 +57,7 @@ class Reader:
         self.at_break = True  # the previous line ended a paragraph (or there was none)
         self.at_clause = False  # the previous line ended with a comma
         self.fresh_note = False  # a website note "(1)" has been read, its text not yet
+        self.undotted = False  # the first unit was numbered "1 The", without a dot
         self.starred = False  # "Kosovo*" was met: a "* ..." line is its note
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
@@ -127,7 +128,7 @@ class Reader:
             # "(1) Assembly debate on ..." (camera.it), "[1] ..." (a word processor's copy)
             self.note = self.notes.start(mark, line[match.end() :])
             return None
-        marker = read_marker(line)
+        marker = read_marker(line, bare_items=self.undotted)
         if marker is not None and self.read_numbered(marker, line_number):
             return None
         self.add_text(line)
@@ -157,6 +158,7 @@ class Reader:
         if new_path is not None and not (pending and looks_like_note) and not next_note:
             if not self.at_break and not marker.dotted and not self._clause_ends(marker):
                 return False  # "... held on\n15 October" is a wrapped line
+            self.undotted = self.undotted if self.units else not marker.dotted
             self.units.append(RawUnit(new_path, [marker.rest]))
             self.after_blank = self.gap_explained = self.detached = False
             for mark in REF.findall(marker.rest):
