@@ -59,3 +59,30 @@ def test_a_dotted_text_keeps_a_line_starting_with_the_article_a():
     assert units(text) == [
         ("1", None, "The Assembly calls on member States to adopt: a new law.", "member States")
     ]
+
+
+def test_the_oldest_texts_letter_their_items_after_an_unnumbered_call():
+    text = (
+        "Logo Assembly Logo Hemicycle\n\nChoice of an invented emblem\n\n"
+        "Recommendation 57 (1953)\n\nParliamentary Assembly\nThis Recommendation was adopted"
+        " by the Assembly at its twenty-third Sitting, on 25th September, 1953 (see Doc. 199).\n"
+        "\nThe Assembly,\n\nHaving adopted as its emblem an invented flag,\n\n"
+        "Recommends that the Committee of Ministers\n\na adopt the same emblem as a whole;\n"
+        "b instruct the Secretary-General to enter into negotiations.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.kind, parsed.number, parsed.title) == (
+        "recommendation", "57", "Choice of an invented emblem",
+    )  # fmt: skip
+    cm = "the Committee of Ministers"
+    assert units(text) == [
+        ("a", None, "adopt the same emblem as a whole;", cm),
+        ("b", None, "instruct the Secretary-General to enter into negotiations.", cm),
+    ]
+
+
+def test_a_line_starting_with_a_after_an_ordinary_preamble_is_no_item():
+    text = (
+        "Resolution 57 (1953)\nA title\nThe Assembly,\nHaving noted it,\na adopt.\n1. It decides.\n"
+    )
+    assert units(text) == [("1", None, "It decides.", None)]

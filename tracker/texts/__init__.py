@@ -56,5 +56,8 @@ Conventions of the parser:
 - An undotted number after a line ending in a comma starts a unit (an older text's
   considerations: "1 In the light of ...,", "2 Instructs the Bureau to ..."). In a text whose
   first unit is undotted, a bare letter or roman numeral after a finished line is a list item
-  too ("a adopt the emblem;"); in a dotted text "a new law" stays text.
+  too ("a adopt the emblem;"); in a dotted text "a new law" stays text. A text without any
+  numbered paragraph whose unnumbered call ("Recommends that the Committee of Ministers") is
+  followed by "a ..." has units ``a``, ``b`` at the top, addressed as that call says. The
+  title comes before "Parliamentary Assembly" and the debate line, never after them.
 """

@@ -59,6 +59,12 @@ TRAILER = re.compile(
     r"|extract\s+from\s+the\s+official\s+gazette\b)",
     re.IGNORECASE,
 )
+# An unnumbered call that the oldest texts let lettered items follow.
+CALL_INTRO = re.compile(
+    r"^(?:the\s+assembly\s*,?\s*)?(?:recommends|instructs|invites|calls\s+(?:on|upon)|urges"
+    r"|asks|requests|decides|resolves)\b[^.;]*:?$",
+    re.IGNORECASE,
+)
 # The headers that only the text itself carries under its title line, not a table of contents.
 SETTLING = re.compile(
     r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",

@@ -13,7 +13,7 @@ from tracker.texts.chapeaux import Scope, scopes_of
 from tracker.texts.footnotes import STAR_GLUED, FootnoteError
 from tracker.texts.formats import REF, looks_like_html, to_lines
 from tracker.texts.markup import clean_text
-from tracker.texts.numbering import render
+from tracker.texts.numbering import LETTER, render
 from tracker.texts.reader import Reader
 from tracker.texts.units import Paragraph, ParsedText, ParseError
 
@@ -67,6 +67,9 @@ def _units(reader: Reader) -> list[Paragraph]:
     """Turn the raw units into paragraphs with parents, clean text and addressees."""
     paragraphs = []
     scopes: dict[str, Scope] = {}
+    # Items lettered from the start answer the unnumbered call before them.
+    first = reader.units[0].path if reader.units else []
+    intro = scopes_of(reader.intro, None)[1] if first[:1] == [(LETTER, "a")] else None
     referred = {mark for mark, _ in reader.notes.references}
     # PDF text prints a note's reference as a plain digit glued to the word before it.
     glued = [n.mark for n in reader.notes.notes if n.mark.isdigit() and n.mark not in referred]
@@ -79,7 +82,7 @@ def _units(reader: Reader) -> list[Paragraph]:
             if found:
                 glued.remove(mark)
                 reader.notes.refer(mark)
-        scope, scopes[number] = scopes_of(body, scopes.get(parent) if parent else None)
+        scope, scopes[number] = scopes_of(body, scopes.get(parent) if parent else intro)
         paragraphs.append(Paragraph(number, parent, body, scope.addressee, scope.verb, position))
     return paragraphs
 

@@ -59,6 +59,7 @@ class Preamble:
             self.blank()
             # After "Parliamentary Assembly" or the debate line, a title line is a reference.
             self.settled = self.settled or bool(self.title_line and hdr.SETTLING.match(bare))
+            self.title_done = self.title_done or self.settled  # the title comes before these
             return True
         if line.startswith(REF_OPEN) or read_marker(line):
             return False

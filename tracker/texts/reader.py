@@ -24,6 +24,7 @@ from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, join
 from tracker.texts.markup import without_emphasis
 from tracker.texts.numbering import (
     DECIMAL,
+    LETTER,
     Marker,
     Segment,
     decimal_successors,
@@ -57,6 +58,7 @@ class Reader:
         self.at_break = True  # the previous line ended a paragraph (or there was none)
         self.at_clause = False  # the previous line ended with a comma
         self.fresh_note = False  # a website note "(1)" has been read, its text not yet
+        self.intro: str | None = None  # the last line before the first unit
         self.undotted = False  # the first unit was numbered "1 The", without a dot
         self.starred = False  # "Kosovo*" was met: a "* ..." line is its note
         # After a blank line, a capitalised line after a finished unit is not that unit's text
@@ -117,7 +119,10 @@ class Reader:
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
+        if not self.units and self._lettered_from_the_start(line, bare):
+            return None
         if not self.units and self.read_preamble(line, bare):
+            self.intro = bare
             return None
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
             self.note = self.notes.start(match.group(1), line[match.end() :])
@@ -142,6 +147,19 @@ class Reader:
             self.at_break = True
             return True
         return False
+
+    def _lettered_from_the_start(self, line: str, bare: str) -> bool:
+        """Start with item "a" when the text has no numbered paragraph: "Recommends that the
+        Committee of Ministers" then "a adopt ...;" (the oldest texts)."""
+        marker = read_marker(line, bare_items=True)
+        if marker is None or marker.kind == DECIMAL or marker.value != "a" or self.note:
+            return False
+        if not self.intro or not hdr.CALL_INTRO.match(self.intro):
+            return False
+        self.undotted = not marker.dotted
+        self.units.append(RawUnit([(LETTER, "a")], [marker.rest]))
+        self._after(marker.rest)
+        return True
 
     def read_numbered(self, marker: Marker, line_number: int) -> bool:
         """Start a unit or a numbered footnote text; say whether the line was taken."""
@@ -200,6 +218,7 @@ class Reader:
             target = None
         if target is None:
             self.headers.append(line)
+            self.intro = REF.sub("", line).strip() if not self.units else self.intro
         else:
             if self.note is None:
                 for mark in REF.findall(line):
