@@ -61,3 +61,39 @@ def test_the_debate_and_adoption_lines_after_the_text_are_not_its_last_unit():
         "The Assembly decides.",
         "It resolves to remain seized.",
     ]
+
+
+def test_quoted_numbered_paragraphs_are_the_quoting_units_text():
+    # Opinions on draft conventions quote the articles they would amend.
+    text = (
+        "Opinion 399 (2030)1\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly recommends that the Committee of Ministers:\n"
+        "1.1. replace Article 5 with the following:\n“1. Each Party shall adopt measures.\n"
+        "2. Each Party shall ensure their review.\n3. Each Party shall report.”;\n"
+        "1.2. adopt the convention.\n1 Assembly debate on 16 April 2030 (12th sitting).\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        ("1", "The Assembly recommends that the Committee of Ministers:"),
+        (
+            "1.1",
+            "replace Article 5 with the following: “1. Each Party shall adopt measures."
+            " 2. Each Party shall ensure their review. 3. Each Party shall report.”;",
+        ),
+        ("1.2", "adopt the convention."),
+    ]
+    assert [n.mark for n in parsed.footnotes] == ["1"]
+
+
+def test_straight_quoted_numbers_that_cannot_continue_the_numbering_are_text():
+    text = (
+        "Opinion 399 (2030)1\nAn invented title\nParliamentary Assembly\n1. It welcomes it.\n"
+        "2. It notes it.\n3. The Assembly recommends that the Committee of Ministers:\n"
+        '3.1. replace Article 5 with the following:\n"1. Each Party shall adopt measures.\n'
+        '2. Each Party shall ensure their review.";\n3.2. adopt the convention.\n'
+        "1 Assembly debate on 16 April 2030 (12th sitting).\n"
+    )
+    parsed = parse_text(text)
+    assert [u.number for u in parsed.units] == ["1", "2", "3", "3.1", "3.2"]
+    assert parsed.units[3].text.endswith('2. Each Party shall ensure their review.";')
+    assert [n.mark for n in parsed.footnotes] == ["1"]

@@ -23,3 +23,12 @@ def join(lines: list[str], line: str) -> None:
         lines[-1] = lines[-1].rstrip() + line.lstrip()
     else:
         lines.append(line)
+
+
+def in_quotation(lines: list[str], *, straight: bool = True) -> bool:
+    """Say whether a unit's text so far opened a quotation it has not closed (an amended
+    article quoted with its own numbered paragraphs); ``straight`` counts '"' too, whose
+    pairs a typo can break."""
+    text = " ".join(lines)
+    curly = text.count("“") > text.count("”") or text.count("«") > text.count("»")
+    return curly or (straight and text.count('"') % 2 == 1)

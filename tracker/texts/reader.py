@@ -20,7 +20,7 @@ from tracker.texts.footnotes import (
     Footnotes,
 )
 from tracker.texts.formats import NOTE, REF, REF_OPEN
-from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, join
+from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, in_quotation, join
 from tracker.texts.markup import without_emphasis
 from tracker.texts.numbering import (
     DECIMAL,
@@ -173,6 +173,8 @@ class Reader:
         # PDF notes are numbered "2 See ...", the units "2. The ...": among notes, the next
         # undotted number is the next note.
         next_note = self.note is not None and sequential and not marker.dotted
+        if marker.dotted and self.units and in_quotation(self.units[-1].lines, straight=False):
+            return False  # “1. Each Party ...\n2. Each Party ...”: the quoted text's numbers
         if new_path is not None and not (pending and looks_like_note) and not next_note:
             if not self.at_break and not marker.dotted and not self._clause_ends(marker):
                 return False  # "... held on\n15 October" is a wrapped line
@@ -188,16 +190,22 @@ class Reader:
         # A second note with a mark already used ("1 See also ..." under note 1): kept, so
         # that the pairing check can refuse it unless its reference is unambiguous.
         repeated = looks_like_note and self.notes.has_text(marker.value)
-        if top_level and (pending or repeated or (sequential and self.units)):
+        quoted = marker.dotted and self.note is None and self._quoting()
+        if top_level and (pending or repeated or (sequential and self.units and not quoted)):
             self.note = self.notes.start(marker.value, marker.rest)
             return True
-        if marker.kind == DECIMAL and marker.dotted and self.at_break:
+        if marker.kind == DECIMAL and marker.dotted and self.at_break and not quoted:
             if self.units:
                 self._out_of_sequence(marker.value, path, line_number)
             self.rejected = self.rejected or (
                 f"line {line_number}: paragraph {marker.value} cannot come as the first paragraph"
             )
         return False
+
+    def _quoting(self) -> bool:
+        """Say whether the current unit quotes a text with its own numbered paragraphs:
+        "replace Article 5 with: “1. Each Party ...\n2. Each Party ...”"."""
+        return bool(self.units) and in_quotation(self.units[-1].lines)
 
     def _out_of_sequence(self, number: str, path: list[Segment], line_number: int) -> None:
         previous = render(path)
