@@ -97,3 +97,11 @@ def test_straight_quoted_numbers_that_cannot_continue_the_numbering_are_text():
     assert [u.number for u in parsed.units] == ["1", "2", "3", "3.1", "3.2"]
     assert parsed.units[3].text.endswith('2. Each Party shall ensure their review.";')
     assert [n.mark for n in parsed.footnotes] == ["1"]
+
+
+def test_a_stray_quote_mark_inside_a_sentence_opens_no_quotation():
+    text = (
+        "Resolution 2888 (2030)\nA title\nParliamentary Assembly\n"
+        "1. The Assembly condemns the so-called “foreign agents“ law.\n2. It resolves to act.\n"
+    )
+    assert [u.number for u in parse_text(text).units] == ["1", "2"]

@@ -53,8 +53,8 @@ Conventions of the parser:
   calls on") or "and" ("condemns X and calls on Y to:"; in a chapeau the call before the colon
   counts, elsewhere the first). A unit whose last sentence is a chapeau of its own ("... In
   particular, it urges:") passes that sentence's scope to its sub-units.
-- Inside a quotation opened with “ or « and not yet closed, a dotted number is the quoted
-  text's ("replace Article 5 with: “1. Each Party ... 2. ...”"); inside straight quotes only
+- Inside a quotation opened with “ or « at the start of a line and not yet closed, a dotted
+  number is the quoted text's ("replace Article 5 with: “1. Each Party ... 2. ...”"); inside straight quotes only
   a number that cannot continue the numbering is.
 - An undotted number after a line ending in a comma starts a unit (an older text's
   considerations: "1 In the light of ...,", "2 Instructs the Bureau to ..."). In a text whose

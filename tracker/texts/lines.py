@@ -29,6 +29,11 @@ def in_quotation(lines: list[str], *, straight: bool = True) -> bool:
     """Say whether a unit's text so far opened a quotation it has not closed (an amended
     article quoted with its own numbered paragraphs); ``straight`` counts '"' too, whose
     pairs a typo can break."""
-    text = " ".join(lines)
+    # The quoted text starts a line of its own ("... the following:\n“1. Each Party"), so a
+    # stray quote mark inside a sentence ("the so-called “agents“ law") opens nothing.
+    starts = [i for i, line in enumerate(lines) if line.lstrip()[:1] in ("“", "«", '"')]
+    if not starts:
+        return False
+    text = " ".join(lines[starts[-1] :])
     curly = text.count("“") > text.count("”") or text.count("«") > text.count("»")
     return curly or (straight and text.count('"') % 2 == 1)
