@@ -145,3 +145,15 @@ def test_page_residue_variants_stay_out_of_the_units(variant):
         ("1", real.DEBATE),
         ("2", real.NOTE_2),
     ]
+
+
+def test_a_bare_form_feed_inside_a_unit():
+    text = HEAD + (
+        "1. The Assembly notes the reports. It is concerned.\n\fIt calls on the bodies of\n"
+        "\f2 Member States to act.\n2. The Assembly resolves to remain seized.\n"
+    )
+    assert [u.text for u in parse_text(text).units] == [
+        "The Assembly notes the reports. It is concerned. It calls on the bodies of"
+        " 2 Member States to act.",
+        "The Assembly resolves to remain seized.",
+    ]

@@ -54,8 +54,10 @@ Conventions of the parser:
   counts, elsewhere the first). A unit whose last sentence is a chapeau of its own ("... In
   particular, it urges:") passes that sentence's scope to its sub-units.
 - Inside a quotation opened with “ or « at the start of a line and not yet closed, a dotted
-  number is the quoted text's ("replace Article 5 with: “1. Each Party ... 2. ...”"); inside straight quotes only
-  a number that cannot continue the numbering is.
+  number is the quoted text's ("replace Article 5 with: “1. Each Party ... 2. ...”");
+  inside straight quotes only a number that cannot continue the numbering is.
+- A form feed (pdftotext's page break) explains the gap after it: the cut unit goes on, even
+  with a capital letter, and a wrapped "2 Member States" stays text.
 - An undotted number after a line ending in a comma starts a unit (an older text's
   considerations: "1 In the light of ...,", "2 Instructs the Bureau to ..."). In a text whose
   first unit is undotted, a bare letter or roman numeral after a finished line is a list item

@@ -3,7 +3,7 @@
 Every format ends as plain lines in which a footnote reference is ``REF`` around its mark
 (``ref("1")``); a line that starts with a reference and goes on with text is that
 footnote's text. A website note ("(2)" alone on its line, the note's text below it) becomes
-``NOTE`` plus its mark. A page break (form feed) becomes a blank line.
+``NOTE`` plus its mark. A page break (form feed) becomes a ``PAGE_BREAK`` line.
 """
 
 import re
@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from tracker.texts.numbering import read_marker
 
-REF_OPEN, REF_CLOSE, NOTE = "\ue000", "\ue001", "\ue002"
+REF_OPEN, REF_CLOSE, NOTE, PAGE_BREAK = "\ue000", "\ue001", "\ue002", "\ue003"
 REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}")
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -60,7 +60,8 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
         text = html_to_text(text)
     # A soft hyphen is where a layout broke a word: the word is whole again without it.
     text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
-    lines = [_normalise_line(line) for line in text.replace("\f", "\n\n").splitlines()]
+    text = re.sub(r"\n?\f\n?", f"\n{PAGE_BREAK}\n", text)
+    lines = [_normalise_line(line) for line in text.splitlines()]
     return _bracketed_references(lines)
 
 

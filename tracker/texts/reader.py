@@ -19,7 +19,7 @@ from tracker.texts.footnotes import (
     Footnote,
     Footnotes,
 )
-from tracker.texts.formats import NOTE, REF, REF_OPEN
+from tracker.texts.formats import NOTE, PAGE_BREAK, REF, REF_OPEN
 from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, in_quotation, join
 from tracker.texts.markup import without_emphasis
 from tracker.texts.numbering import (
@@ -84,6 +84,11 @@ class Reader:
         if toggle:
             self.headers.append(toggle)
         bare = REF.sub("", line).strip()
+        if line.strip() == PAGE_BREAK:
+            # Like a blank line, but the page explains the gap and the cut unit may go on.
+            self.note, self.after_blank, self.gap_explained = None, True, True
+            self.preamble.blank()
+            return None
         if not line.strip():
             self.note, self.at_break, self.after_blank = None, True, True
             self.preamble.blank()
