@@ -111,6 +111,7 @@ def test_texts_adopted_compilation_gives_its_first_text_after_the_contents():
     assert [n.text for n in parsed.footnotes] == [
         "Assembly debate on 25 January 2030 (8th sitting)."
     ]
+    assert parsed.warnings == []  # "Provisional versions*" refers to its own line
 
 
 def test_no_break_spaces_soft_hyphens_and_invisible_characters():

@@ -76,7 +76,8 @@ class Reader:
         if self.notes.is_pending("*") and (star := STAR_NOTE.match(raw)):
             self.note = self.notes.start("*", raw[star.end() :])
             return None
-        if not self.starred and STAR_GLUED.search(without_emphasis(raw)):
+        starred = STAR_GLUED.search(without_emphasis(raw)) and not hdr.is_header(raw)
+        if not self.starred and starred:  # not "Provisional versions*" and its "*subject to"
             self.starred = True
             self.refer("*")
         line = _BULLET.sub("", raw, count=1).lstrip()
