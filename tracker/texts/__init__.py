@@ -8,7 +8,8 @@ commands (``tracker.texts.cli``).
 Conventions of the parser:
 
 - Units are the numbered paragraphs at every depth ("9", "9.2", "9.2.1"), written with or
-  without a trailing dot ("3.1 develop", "1 The") or without a space ("3.The"). A number only
+  without a trailing dot ("3.1 develop", "1 The") or without a space ("3.The"), maybe in
+  Markdown emphasis ("**1.** The"). A number only
   starts a unit when it continues the numbering (the first child or a sibling at any depth of
   the previous unit), so a wrapped line starting with "2 October" or "71.3 %" stays text.
   Numbering starts at 1; a dotted number out of sequence is an error.

@@ -25,6 +25,10 @@ _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
 _SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
+# "**1.** The Assembly", "*a)* adopt": a converter's bold or italic paragraph number
+_EMPHASISED_NUMBER = re.compile(
+    r"^(\s*(?:[-+]\s+)?)(\*{1,2}|_{1,2})(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,4}[.)])\2(?=\s)"
+)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
 # A byte order mark, an XML declaration or comments may come before the first tag.
@@ -89,6 +93,7 @@ def _normalise_line(line: str) -> str:
         return NOTE + note.group(1)
     line = _MARKDOWN_HEADING.sub("", line)
     line = _BLOCKQUOTE.sub("", line)
+    line = _EMPHASISED_NUMBER.sub(r"\1\3", line)
     line = _MARKDOWN_DEF.sub(lambda m: ref(m.group(1)) + " ", line)
     line = _MARKDOWN_REF.sub(lambda m: ref(m.group(1)), line)
     line = _SUP_TAG.sub(lambda m: ref(m.group(1)), line)
