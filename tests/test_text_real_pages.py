@@ -157,3 +157,16 @@ def test_a_bare_form_feed_inside_a_unit():
         " 2 Member States to act.",
         "The Assembly resolves to remain seized.",
     ]
+
+
+def test_a_note_line_ending_with_an_abbreviation_goes_on_in_lower_case():
+    text = HEAD + (
+        "1. The Assembly calls on member States to act on the\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting), on the reports (i.e.\n"
+        "the second and third).\nrecommendations of the committee.\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.units[0].text == (
+        "The Assembly calls on member States to act on the recommendations of the committee."
+    )
+    assert parsed.footnotes[0].text.endswith("(i.e. the second and third).")

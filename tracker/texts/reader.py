@@ -35,6 +35,7 @@ from tracker.texts.numbering import (
 from tracker.texts.preamble import Preamble
 from tracker.texts.units import ParseError
 
+_ABBREVIATION = re.compile(r"\b(?:Doc|Nos?|pp?|paras?|Art|cf|e\.g|i\.e|ibid|op|vol)\.\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
 
 
@@ -241,13 +242,14 @@ class Reader:
         self._after(line)
 
     def _resumes_unit(self, line: str) -> bool:
-        """Say whether a line after a finished note goes on with the unit the page cut: the
-        unit stopped mid-sentence and the line starts in lower case (no running title)."""
+        """Say whether a line after a finished note goes on with the unit the page cut (no
+        running title between): it starts in lower case, as a note's next sentence would not
+        (unless the note's line ended with an abbreviation: "i.e.\nthe")."""
         if not self.units or not self.note or not self.note.lines:
             return False
-        note_done = re.search(r"[.;][)”\"’]*\s*$", self.note.lines[-1]) is not None
-        unit_open = ENDS_PARAGRAPH.search(REF.sub("", self.units[-1].lines[-1])) is None
-        return note_done and unit_open and line.lstrip()[:1].islower()
+        note = self.note.lines[-1]
+        note_done = re.search(r"[.;][)”\"’]*\s*$", note) and not _ABBREVIATION.search(note)
+        return bool(note_done) and line.lstrip()[:1].islower()
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
