@@ -40,9 +40,11 @@ CASES = [
     for width in (47, 64, 83, 110)
     for cut in range(1, len(body(width)))
     for style in ("viewer copy", "pdftotext", "notes only")
-    # Without a running title, a line that starts with a capital or a figure after the notes
-    # cannot be told from the notes' own text: that case is left out.
-    if style != "notes only" or body(width)[cut][:1].islower()
+    # Without a running title, a line after the notes that starts with a figure or reads like
+    # a note ("Resolution 2700 (2028) ...") cannot be told from the notes' own text.
+    if style != "notes only"
+    or not body(width)[cut][:1].isdigit()
+    and not body(width)[cut].startswith("Resolution")
 ]
 
 

@@ -170,3 +170,17 @@ def test_a_note_line_ending_with_an_abbreviation_goes_on_in_lower_case():
         "The Assembly calls on member States to act on the recommendations of the committee."
     )
     assert parsed.footnotes[0].text.endswith("(i.e. the second and third).")
+
+
+def test_a_new_sentence_after_the_notes_goes_on_with_the_unit():
+    text = HEAD + (
+        "1. The Assembly notes the reports. It is concerned.\n"
+        "1 Assembly debate on 24 January 2030 (7th sitting) (see Doc. 18880, rapporteur: Mr X).\n"
+        "Text adopted by the Assembly on 24 January 2030.\n"
+        "It calls on member States to act.\n2. The Assembly resolves to remain seized.\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.units[0].text == (
+        "The Assembly notes the reports. It is concerned. It calls on member States to act."
+    )
+    assert parsed.footnotes[0].text.endswith("Text adopted by the Assembly on 24 January 2030.")

@@ -37,7 +37,8 @@ Conventions of the parser:
   the debate line replaces an earlier one (a table of contents); after them it is a reference.
   A "Texts adopted" compilation thus gives its first text.
 - PDF pages: a note at the foot of a page ends at the page's footer or the next running title,
-  or when a lower-case line follows a finished note while the unit it cut is unfinished; among
+  or when after a finished note sentence comes a lower-case line, or a capitalised one that
+  does not read like a note ("Text adopted ...", "See ...", "Resolution 2700 (2028)"); among
   notes the next undotted number ("2 See ...") is the next note. A soft hyphen at a line end
   joins the word; a plain hyphen there is kept ("non-\ngovernmental" is "non-governmental"),
   as nothing tells a layout's hyphenation from a compound. No-break spaces are spaces;

@@ -244,12 +244,19 @@ class Reader:
     def _resumes_unit(self, line: str) -> bool:
         """Say whether a line after a finished note goes on with the unit the page cut (no
         running title between): it starts in lower case, as a note's next sentence would not
-        (unless the note's line ended with an abbreviation: "i.e.\nthe")."""
+        (unless the note's line ended with an abbreviation: "i.e.\nthe"), or with a capital
+        and does not read like a note."""
         if not self.units or not self.note or not self.note.lines:
             return False
         note = self.note.lines[-1]
         note_done = re.search(r"[.;][)”\"’]*\s*$", note) and not _ABBREVIATION.search(note)
-        return bool(note_done) and line.lstrip()[:1].islower()
+        if not note_done:
+            return False
+        if line.lstrip()[:1].islower():
+            return True
+        # A capital: the unit's next words or sentence, unless it reads like a note's next
+        # sentence ("Text adopted by the Assembly on ...").
+        return line.lstrip()[:1].isupper() and not FOOTNOTE_OPENER.match(line)
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
