@@ -105,3 +105,15 @@ def test_a_stray_quote_mark_inside_a_sentence_opens_no_quotation():
         "1. The Assembly condemns the so-called “foreign agents“ law.\n2. It resolves to act.\n"
     )
     assert [u.number for u in parse_text(text).units] == ["1", "2"]
+
+
+def test_a_markdown_note_goes_on_over_an_indented_second_sentence():
+    text = (
+        "# Resolution 2888 (2030)[^1]\n\nA title\n\n1. The Assembly decides.\n\n"
+        "[^1]: Assembly debate on 24 January 2030.\n    Second sentence of the note.\n"
+    )
+    parsed = parse_text(text)
+    assert [u.text for u in parsed.units] == ["The Assembly decides."]
+    assert parsed.footnotes[0].text == (
+        "Assembly debate on 24 January 2030. Second sentence of the note."
+    )

@@ -30,6 +30,19 @@ BRACKETED_NOTE = re.compile(r"^\s*(?:\((\d{1,3})\)|\[(\d{1,3})\])\s+(?=\S)")
 # "Kosovo*" refers to the note "* All reference to Kosovo ..." (plain and PDF text).
 STAR_GLUED = re.compile(r"(?<=[^\W\d_])\*(?=[\s,.;:)”’\"]|$)")
 STAR_NOTE = re.compile(r"^\s*\*\s*(?=[A-Z])")
+_ABBREVIATION = re.compile(r"\b(?:Doc|Nos?|pp?|paras?|Art|cf|e\.g|i\.e|ibid|op|vol)\.\s*$", re.I)
+
+
+def continues_cut_unit(note_line: str, line: str, *, page_note: bool) -> bool:
+    """Say whether a line after a note's last line goes on with the unit a page cut (no
+    running title between): after a finished note sentence, a line in lower case (a note's
+    next sentence would not be), or, after a PDF page's note ("2 See ..."), a capitalised
+    line that does not read like a note ("Text adopted by the Assembly on ...")."""
+    done = re.search(r"[.;][)”\"’]*\s*$", note_line) and not _ABBREVIATION.search(note_line)
+    first = line.lstrip()[:1]
+    if not done:
+        return False  # "(see Doc.\n18880, report ...", "(i.e.\nthe second)"
+    return first.islower() or (page_note and first.isupper() and not FOOTNOTE_OPENER.match(line))
 
 
 class FootnoteError(ValueError):

@@ -18,6 +18,7 @@ from tracker.texts.footnotes import (
     STAR_NOTE,
     Footnote,
     Footnotes,
+    continues_cut_unit,
 )
 from tracker.texts.formats import NOTE, PAGE_BREAK, REF, REF_OPEN
 from tracker.texts.lines import ENDS_CLAUSE, ENDS_PARAGRAPH, ENDS_SENTENCE, in_quotation, join
@@ -35,7 +36,6 @@ from tracker.texts.numbering import (
 from tracker.texts.preamble import Preamble
 from tracker.texts.units import ParseError
 
-_ABBREVIATION = re.compile(r"\b(?:Doc|Nos?|pp?|paras?|Art|cf|e\.g|i\.e|ibid|op|vol)\.\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*+•▪●◦]\s+)+")
 
 
@@ -61,6 +61,7 @@ class Reader:
         self.fresh_note = False  # a website note "(1)" has been read, its text not yet
         self.intro: str | None = None  # the last line before the first unit
         self.undotted = False  # the first unit was numbered "1 The", without a dot
+        self.page_note = False  # the last note began "2 See ...", as at a PDF page's foot
         self.starred = False  # "Kosovo*" was met: a "* ..." line is its note
         # After a blank line, a capitalised line after a finished unit is not that unit's text
         # (a heading, the page's footer) unless a page break or a note explains the gap.
@@ -76,6 +77,7 @@ class Reader:
     def read_line(self, raw: str, line_number: int) -> str | None:
         if self.notes.is_pending("*") and (star := STAR_NOTE.match(raw)):
             self.note = self.notes.start("*", raw[star.end() :])
+            self.page_note = False
             return None
         starred = STAR_GLUED.search(without_emphasis(raw)) and not hdr.is_header(raw)
         if not self.starred and starred:  # not "Provisional versions*" and its "*subject to"
@@ -99,6 +101,7 @@ class Reader:
             self.gap_explained = True
             self.refer(line[len(NOTE) :])
             self.note = self.notes.start(line[len(NOTE) :])
+            self.page_note = False
             self.fresh_note = True
             return None
         if self.fresh_note and self.units and (split := REFERENCE_THEN_TEXT.match(line)):
@@ -133,12 +136,14 @@ class Reader:
             return None
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
             self.note = self.notes.start(match.group(1), line[match.end() :])
+            self.page_note = False
             return None
         if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(
             mark := match[1] or match[2]
         ):
             # "(1) Assembly debate on ..." (camera.it), "[1] ..." (a word processor's copy)
             self.note = self.notes.start(mark, line[match.end() :])
+            self.page_note = False
             return None
         marker = read_marker(line, bare_items=self.undotted)
         if marker is not None and self.read_numbered(marker, line_number):
@@ -200,6 +205,7 @@ class Reader:
         quoted = marker.dotted and self.note is None and self._quoting()
         if top_level and (pending or repeated or (sequential and self.units and not quoted)):
             self.note = self.notes.start(marker.value, marker.rest)
+            self.page_note = True
             return True
         if marker.kind == DECIMAL and marker.dotted and self.at_break and not quoted:
             if self.units:
@@ -226,7 +232,13 @@ class Reader:
 
     def add_text(self, line: str) -> None:
         """Add a line to the open footnote, the current unit, or the preamble."""
-        if self.note is not None and self._resumes_unit(line):
+        note = self.note
+        if (
+            self.units
+            and note
+            and note.lines
+            and continues_cut_unit(note.lines[-1], line, page_note=self.page_note)
+        ):
             self.note = None
         target = self.note.lines if self.note else (self.units[-1].lines if self.units else None)
         if target is not None and self.note is None and self._detached(line):
@@ -240,23 +252,6 @@ class Reader:
                     self.refer(mark)
             join(target, line)
         self._after(line)
-
-    def _resumes_unit(self, line: str) -> bool:
-        """Say whether a line after a finished note goes on with the unit the page cut (no
-        running title between): it starts in lower case, as a note's next sentence would not
-        (unless the note's line ended with an abbreviation: "i.e.\nthe"), or with a capital
-        and does not read like a note."""
-        if not self.units or not self.note or not self.note.lines:
-            return False
-        note = self.note.lines[-1]
-        note_done = re.search(r"[.;][)”\"’]*\s*$", note) and not _ABBREVIATION.search(note)
-        if not note_done:
-            return False
-        if line.lstrip()[:1].islower():
-            return True
-        # A capital: the unit's next words or sentence, unless it reads like a note's next
-        # sentence ("Text adopted by the Assembly on ...").
-        return line.lstrip()[:1].isupper() and not FOOTNOTE_OPENER.match(line)
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
