@@ -18,6 +18,32 @@ FOOTNOTE_OPENER = re.compile(
     re.IGNORECASE,
 )
 
+# The older viewer prints a note inside its paragraph: "(1)", then "Doc. 10957 which revealed".
+REFERENCE_THEN_TEXT = re.compile(
+    r"^\s*(?P<note>(?:see\s+(?:also\s+)?)?(?:doc(?:ument)?s?\.?\s*\d{3,5}(?:\s+rev\.?)?"
+    r"(?:\s*(?:,|and)\s*(?:doc\.?\s*)?\d{3,5})*|(?:resolution|recommendation|opinion|order)"
+    r"\s+\d{1,4}\s*\(\d{4}\)|c?ets\s+no\.?\s*\d+))\s+(?P<rest>(?-i:[a-z]).*)$",
+    re.IGNORECASE,
+)
+# "(1) Assembly debate on ..." at the end of a camera.it copy
+BRACKETED_NOTE = re.compile(r"^\s*(?:\((\d{1,3})\)|\[(\d{1,3})\])\s+(?=\S)")
+# "Kosovo*" refers to the note "* All reference to Kosovo ..." (plain and PDF text).
+STAR_GLUED = re.compile(r"(?<=[^\W\d_])\*(?=[\s,.;:)”’\"]|$)")
+STAR_NOTE = re.compile(r"^\s*\*\s*(?=[A-Z])")
+_ABBREVIATION = re.compile(r"\b(?:Doc|Nos?|pp?|paras?|Art|cf|e\.g|i\.e|ibid|op|vol)\.\s*$", re.I)
+
+
+def continues_cut_unit(note_line: str, line: str, *, page_note: bool) -> bool:
+    """Say whether a line after a note's last line goes on with the unit a page cut (no
+    running title between): after a finished note sentence, a line in lower case (a note's
+    next sentence would not be), or, after a PDF page's note ("2 See ..."), a capitalised
+    line that does not read like a note ("Text adopted by the Assembly on ...")."""
+    done = re.search(r"[.;][)”\"’]*\s*$", note_line) and not _ABBREVIATION.search(note_line)
+    first = line.lstrip()[:1]
+    if not done:
+        return False  # "(see Doc.\n18880, report ...", "(i.e.\nthe second)"
+    return first.islower() or (page_note and first.isupper() and not FOOTNOTE_OPENER.match(line))
+
 
 class FootnoteError(ValueError):
     """Signal a footnote mark that cannot be paired with its text unambiguously."""
@@ -62,6 +88,10 @@ class Footnotes:
         """Say whether a mark was referred to and has no text yet."""
         referred = sum(1 for m, _ in self.references if m == mark)
         return referred > 0 and sum(1 for n in self.notes if n.mark == mark) < referred
+
+    def has_text(self, mark: str) -> bool:
+        """Say whether a note with this mark has been read."""
+        return any(n.mark == mark for n in self.notes)
 
     def last_number(self) -> int:
         """Return the highest numeric mark with a text so far (0 when none)."""

@@ -3,7 +3,7 @@
 Every format ends as plain lines in which a footnote reference is ``REF`` around its mark
 (``ref("1")``); a line that starts with a reference and goes on with text is that
 footnote's text. A website note ("(2)" alone on its line, the note's text below it) becomes
-``NOTE`` plus its mark. A page break (form feed) becomes a blank line.
+``NOTE`` plus its mark. A page break (form feed) becomes a ``PAGE_BREAK`` line.
 """
 
 import re
@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from tracker.texts.numbering import read_marker
 
-REF_OPEN, REF_CLOSE, NOTE = "\ue000", "\ue001", "\ue002"
+REF_OPEN, REF_CLOSE, NOTE, PAGE_BREAK = "\ue000", "\ue001", "\ue002", "\ue003"
 REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}")
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -22,9 +22,21 @@ _MARKDOWN_DEF = re.compile(r"^\s*\[\^(\w+)\]:\s*")
 _SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
 # Up to three digits: "(2006)" alone on a line is a wrapped year, not a note.
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
+_SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
+# "**1.** The Assembly", "*a)* adopt": a converter's bold or italic paragraph number
+_EMPHASISED_NUMBER = re.compile(
+    r"^(\s*(?:[-+]\s+)?)(\*{1,2}|_{1,2})(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]{1,4}[.)])\2(?=\s)"
+)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _BLOCKQUOTE = re.compile(r"^\s*(?:>\s?)+")
-_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)", re.I)
+# A byte order mark, an XML declaration or comments may come before the first tag.
+_HTML_START = re.compile(
+    r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"(?:<!doctype\s+html|<html|<head|<body|<(?:p|div|ol|ul|h\d)\b)",
+    re.I | re.S,
+)
 
 _BLOCK_TAGS = {
     "p", "div", "li", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
@@ -50,7 +62,29 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
         is_html = looks_like_html(text)
     if is_html:
         text = html_to_text(text)
-    return [_normalise_line(line) for line in text.replace("\f", "\n\n").splitlines()]
+    # A soft hyphen is where a layout broke a word: the word is whole again without it.
+    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
+    text = re.sub(r"\n?\f\n?", f"\n{PAGE_BREAK}\n", text)
+    lines = [_normalise_line(line) for line in text.splitlines()]
+    return _bracketed_references(lines)
+
+
+def _bracketed_references(lines: list[str]) -> list[str]:
+    """Turn "(2023)(2)" into a reference when a line "(2) See ..." gives note 2's text (the
+    camera.it copies); without such a line "(2)" may be the law's: "Article 6(1)"."""
+    found = [m for line in lines if (m := _BRACKETED_TEXT.match(line))]
+    marks = {m.group(1) or m.group(2) for m in found}
+    if not marks:
+        return lines
+    after = r"(?:(?<=[^\W\d_])|(?<=[)\]”’\"»]))"  # a word or a bracket, not "Article 6(1)"
+    number = "|".join(sorted(marks))
+    glued = re.compile(rf"{after}(?:\(({number})\)|\[({number})\])(?=[\s.,;:»”’\"]|$)")
+    return [
+        line
+        if _BRACKETED_TEXT.match(line)
+        else glued.sub(lambda m: ref(m.group(1) or m.group(2)), line)
+        for line in lines
+    ]
 
 
 def _normalise_line(line: str) -> str:
@@ -59,6 +93,7 @@ def _normalise_line(line: str) -> str:
         return NOTE + note.group(1)
     line = _MARKDOWN_HEADING.sub("", line)
     line = _BLOCKQUOTE.sub("", line)
+    line = _EMPHASISED_NUMBER.sub(r"\1\3", line)
     line = _MARKDOWN_DEF.sub(lambda m: ref(m.group(1)) + " ", line)
     line = _MARKDOWN_REF.sub(lambda m: ref(m.group(1)), line)
     line = _SUP_TAG.sub(lambda m: ref(m.group(1)), line)
@@ -67,6 +102,8 @@ def _normalise_line(line: str) -> str:
 
 def html_to_text(document: str) -> str:
     """Return an HTML document's text with one line per block and notes as tokens."""
+    # lxml refuses a str that declares its encoding; the text is decoded already.
+    document = re.sub(r"^\ufeff?\s*<\?xml[^>]*>", "", document)
     root = lxml_html.document_fromstring(document) if document.strip() else None
     if root is None:
         return ""
@@ -82,7 +119,11 @@ def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> N
     if tag in _SKIPPED_TAGS:
         _tail(element, out)
         return
-    block = tag in _BLOCK_TAGS or tag == "br"
+    if tag == "br":  # a line break inside a block, not a block: no blank line
+        out.append("\n")
+        _tail(element, out)
+        return
+    block = tag in _BLOCK_TAGS
     if block:
         out.append("\n")
     names = f"{element.get('class', '')} {element.get('id', '')}".lower()

@@ -29,7 +29,11 @@ END_OF_TEXT = re.compile(
     re.IGNORECASE,
 )
 _HEADERS = [
-    r"provisional\s+(?:version|edition)",
+    r"provisional\s+(?:versions?|edition)\*?",
+    r"\*?subject\s+to\s+editorial\s+review\.?",
+    r"logo\s+assembly(?:\s+logo\s+hemicycle)?",
+    # The older texts open "The Assembly," before their numbered considerations.
+    r"the\s+(?:parliamentary\s+)?assembly\s*,",
     r"(?:the\s+)?parliamentary\s+assembly(?:\s+of\s+the\s+council\s+of\s+europe)?",
     r"council\s+of\s+europe",
     r"author\(s\)\s*:.*",
@@ -49,10 +53,30 @@ _HEADERS = [
     r"[A-Z]\.\s+draft\s+(?:resolution|recommendation|opinion)",
     r"_{3,}|-{3,}|\*{3,}|={3,}",
 ]
+# The debate and adoption line printed after the text (older pages) is no unit's text.
+TRAILER = re.compile(
+    r"^\s*\(?(?:assembly\s+debate\s+on\b|text\s+adopted\s+by\s+the\s+(?:assembly|standing)\b"
+    r"|extract\s+from\s+the\s+official\s+gazette\b)",
+    re.IGNORECASE,
+)
+# An unnumbered call that the oldest texts let lettered items follow.
+CALL_INTRO = re.compile(
+    r"^(?:the\s+assembly\s*,?\s*)?(?:recommends|instructs|invites|calls\s+(?:on|upon)|urges"
+    r"|asks|requests|decides|resolves)\b[^.;]*:?$",
+    re.IGNORECASE,
+)
+# The headers that only the text itself carries under its title line, not a table of contents.
+SETTLING = re.compile(
+    r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",
+    re.IGNORECASE,
+)
 HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # Page residue can stand anywhere in PDF text, even in the middle of a paragraph.
+# The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")
+# and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
-    r"^\s*(?:\d{1,3}|[-–]\s*\d{1,3}\s*[-–]|page\s+\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
+    r"|_{3,}|-{3,}|provisional\s+version|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
     re.IGNORECASE,
@@ -96,8 +120,11 @@ def is_page_residue(line: str, *, title_line: TitleLine | None) -> bool:
     """Say whether a line is a page number, footer or running title of a PDF page."""
     if PAGE_RESIDUE.match(line):
         return True
+    # The running title, maybe with the page number before it: "2 Resolution 2616 (2025)"
+    line = re.sub(r"^\s*\d{1,3}\s+(?=[A-Za-z])", "", line)
     again = read_title_line(line) if title_line is not None else None
-    return bool(again and again.number == title_line.number and not again.rest)
+    same = again and (again.kind, again.number) == (title_line.kind, title_line.number)
+    return bool(same and not again.rest)
 
 
 def strip_open_toggle(line: str) -> tuple[str, str]:

@@ -25,3 +25,8 @@ def clean_text(text: str) -> str:
     text = _UNDERSCORE_EMPHASIS.sub(r"\2", text)
     text = _PLACEHOLDER.sub(lambda m: chr(ord(m.group()) - _PLACEHOLDER_BASE), text)
     return " ".join(text.split())
+
+
+def without_emphasis(text: str) -> str:
+    """Return a line without Markdown star emphasis, whose closing star follows a word."""
+    return _STAR_EMPHASIS.sub(r"\2", text)

@@ -16,6 +16,10 @@ _DECIMAL = re.compile(
 )
 # "a.", "a)", "(a)", "ii.", "(iv)"; "i.e." does not match because a space must follow.
 _LIST_ITEM = re.compile(r"^(?:\(([a-z]{1,5})\)|([a-z]{1,5})[.)])(?:\s+|$|(?=[A-Za-z“\"‘«]{3}))")
+_WRITTEN_OUT = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*(?:\.[a-z]{1,5})?)\.([a-z]{1,5})[.)](?:\s+|$)")
+_BARE_ITEM = re.compile(
+    r"^([a-z]|(?=[ivx]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))\s+(?=[a-z])"
+)
 _ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _MONTHS = (
@@ -34,13 +38,23 @@ class Marker:
     value: str  # "9.2.1" or "a" / "ii"
     dotted: bool  # written with a trailing dot or bracket
     rest: str  # the text after the number
+    within: str | None = None  # the decimal number written before a letter: "24.2" in "24.2.a."
 
 
 Segment = tuple[str, str]  # (style, value)
 
 
-def read_marker(line: str) -> Marker | None:
-    """Return the number a line starts with, or None when it starts with none."""
+def read_marker(line: str, *, bare_items: bool = False) -> Marker | None:
+    """Return the number a line starts with, or None when it starts with none.
+
+    With ``bare_items`` (a text numbered "1 The Assembly", as pace.coe.int shows older texts)
+    a letter or roman numeral without dot or bracket counts too: "a adopt the emblem".
+    """
+    if match := _WRITTEN_OUT.match(line):
+        # "24.2.a. the agenda": the list item written with its whole number
+        within, value = match.group(1), match.group(2)
+        if len(value) == 1 or _ROMAN.match(value):
+            return Marker("list", value, True, line[match.end() :], within)
     if match := _DECIMAL.match(line):
         value = ".".join(str(int(part)) for part in re.split(r"\\?\.", match.group(1)))
         rest = line[match.end() :]
@@ -54,6 +68,8 @@ def read_marker(line: str) -> Marker | None:
         value = match.group(1) or match.group(2)
         if len(value) == 1 or _ROMAN.match(value):
             return Marker("list", value, True, line[match.end() :])
+    if bare_items and (match := _BARE_ITEM.match(line)):
+        return Marker("list", match.group(1), False, line[match.end() :])
     return None
 
 
@@ -91,7 +107,14 @@ def follow(path: list[Segment], marker: Marker) -> list[Segment] | None:
         return None
     if not path:
         return None
-    value = marker.value
+    found = _follow_list(path, marker.value)
+    if found is not None and marker.within is not None and render(found[:-1]) != marker.within:
+        return None  # "24.3.a." cannot follow 24.2
+    return found
+
+
+def _follow_list(path: list[Segment], value: str) -> list[Segment] | None:
+    """Return the path a letter or roman item continues the numbering with, or None."""
     # A letter sibling first: after "h", "i" is the next letter, not the roman one.
     for index in range(len(path) - 1, -1, -1):
         style, current = path[index]

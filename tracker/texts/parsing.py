@@ -2,17 +2,18 @@
 
 Front door: ``parse_text`` (everything) and ``parse_paragraphs`` (the units only). The
 steps live in their own modules: ``formats`` (input to lines), ``headers`` (title and
-PACE headers), ``numbering``, ``footnotes``, ``chapeaux`` (addressees), ``reader`` (the
-pass over the lines).
+PACE headers), ``preamble`` (title line and title), ``numbering``, ``footnotes``,
+``chapeaux`` (addressees), ``lines`` (line ends, hyphen joins), ``reader`` (the pass over
+the lines).
 """
 
 import re
 
-from tracker.texts.chapeaux import Scope, scope_of
-from tracker.texts.footnotes import FootnoteError
+from tracker.texts.chapeaux import Scope, scopes_of
+from tracker.texts.footnotes import STAR_GLUED, FootnoteError
 from tracker.texts.formats import REF, looks_like_html, to_lines
 from tracker.texts.markup import clean_text
-from tracker.texts.numbering import render
+from tracker.texts.numbering import LETTER, render
 from tracker.texts.reader import Reader
 from tracker.texts.units import Paragraph, ParsedText, ParseError
 
@@ -39,15 +40,15 @@ def parse_text(
     except FootnoteError as ambiguous:
         raise ParseError(str(ambiguous)) from None
     units = _units(reader)
-    title_line = reader.title_line
+    title_line = reader.preamble.title_line
     warnings = [
         f"footnote mark {mark} has no footnote text" for mark in reader.notes.unmatched_references()
     ]
     return ParsedText(
-        kind=title_line.kind if title_line else reader.draft_kind,
+        kind=title_line.kind if title_line else reader.preamble.draft_kind,
         number=title_line.number if title_line else None,
         year=title_line.year if title_line else None,
-        title=clean_text(REF.sub("", " ".join(reader.title_lines))) or None,
+        title=_unstarred(reader, reader.preamble.title) or None,
         units=units,
         footnotes=reader.notes.notes,
         headers=reader.headers,
@@ -66,22 +67,32 @@ def _units(reader: Reader) -> list[Paragraph]:
     """Turn the raw units into paragraphs with parents, clean text and addressees."""
     paragraphs = []
     scopes: dict[str, Scope] = {}
+    # Items lettered from the start answer the unnumbered call before them.
+    first = reader.units[0].path if reader.units else []
+    intro = scopes_of(reader.intro, None)[1] if first[:1] == [(LETTER, "a")] else None
     referred = {mark for mark, _ in reader.notes.references}
     # PDF text prints a note's reference as a plain digit glued to the word before it.
     glued = [n.mark for n in reader.notes.notes if n.mark.isdigit() and n.mark not in referred]
     for position, raw in enumerate(reader.units):
         number = render(raw.path)
         parent = render(raw.path[:-1]) or None
-        body = clean_text(REF.sub("", " ".join(raw.lines)))
+        body = _unstarred(reader, " ".join(raw.lines))
         for mark in list(glued):
             body, found = _glued_mark(mark).subn("", body, count=1)
             if found:
                 glued.remove(mark)
                 reader.notes.refer(mark)
-        scope = scope_of(body, scopes.get(parent) if parent else None)
-        scopes[number] = scope
+        scope, scopes[number] = scopes_of(body, scopes.get(parent) if parent else intro)
         paragraphs.append(Paragraph(number, parent, body, scope.addressee, scope.verb, position))
     return paragraphs
+
+
+def _unstarred(reader: Reader, text: str) -> str:
+    """Return clean text without its note references, "Kosovo*" too when a "*" note exists."""
+    text = clean_text(REF.sub("", text))  # Markdown emphasis first: "*in particular*"
+    if any(note.mark == "*" for note in reader.notes.notes):
+        text = STAR_GLUED.sub("", text)
+    return text
 
 
 def _glued_mark(mark: str) -> re.Pattern:

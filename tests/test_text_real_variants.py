@@ -1,0 +1,43 @@
+"""The invented text of ``real_shapes`` survives what converters and copies do to it."""
+
+import re
+
+import pytest
+
+from tests import real_shapes as real
+from tracker.texts.parsing import parse_text
+
+MD, HTML, PDF = real.markdown(), real.html_page(), real.pdftotext()
+VARIANTS = {
+    "Markdown bullets before numbers": re.sub(r"(?m)^(\s*)(\d)", r"\1- \2", MD),
+    "Markdown escaped dots": re.sub(
+        r"(?m)^(\s*\d+(?:\.\d+)*)\.", lambda m: m.group(1).replace(".", "\\.") + "\\.", MD
+    ),
+    "Markdown blank lines everywhere": MD.replace("\n", "\n\n"),
+    "Markdown bold numbers": re.sub(r"(?m)^(\s*)([\d.]+\.) ", r"\1**\2** ", MD),
+    "Markdown bold title line": MD.replace(
+        "# Resolution 2888 (2030)", "**Resolution 2888 (2030)**"
+    ),
+    "HTML line breaks inside blocks": HTML.replace("&nbsp;", " ").replace(" of ", " of<br>\n", 3),
+    "HTML units apart by line breaks only": re.sub(r"</p>\n<p>(?=\d)", "<br>", HTML),
+    "HTML numbers in spans": re.sub(
+        r"<p>([\d.]+)\.&nbsp;", r"<p><span class='n'>\1.</span> ", HTML
+    ),
+    "HTML nested ordered lists": real.html_lists(),
+    "HTML table cells": HTML.replace("<p>", "<table><tr><td>").replace(
+        "</p>", "</td></tr></table>"
+    ),
+    "pdftotext without rule": PDF.replace("_______________\n", ""),
+    "pdftotext -layout indentation": "\n".join("      " + line for line in PDF.split("\n")),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_units_notes_and_title_survive(variant):
+    parsed = parse_text(VARIANTS[variant])
+    assert parsed.as_json()["units"] == real.expected_units()
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [
+        ("1", real.DEBATE),
+        ("2", real.NOTE_2),
+    ]
+    assert (parsed.number, parsed.title) == ("2888", real.TITLE)
