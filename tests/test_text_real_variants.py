@@ -1,5 +1,6 @@
 """The invented text of ``real_shapes`` survives what converters and copies do to it."""
 
+import html
 import re
 
 import pytest
@@ -8,6 +9,14 @@ from tests import real_shapes as real
 from tracker.texts.parsing import parse_text
 
 MD, HTML, PDF = real.markdown(), real.html_page(), real.pdftotext()
+
+
+def one_block_per_line(text: str, tag: str) -> str:
+    """A PDF turned into HTML: every printed line is a block of its own."""
+    lines = "".join(f"<{tag}>{html.escape(line)}</{tag}>\n" for line in text.split("\n"))
+    return f"<html><body>{lines}</body></html>"
+
+
 VARIANTS = {
     "Markdown bullets before numbers": re.sub(r"(?m)^(\s*)(\d)", r"\1- \2", MD),
     "Markdown escaped dots": re.sub(
@@ -28,6 +37,8 @@ VARIANTS = {
         "</p>", "</td></tr></table>"
     ),
     "pdftotext without rule": PDF.replace("_______________\n", ""),
+    "PDF as HTML, a <div> per line": one_block_per_line(real.pdf_viewer(), "div"),
+    "PDF as HTML, a <p> per line": one_block_per_line(PDF, "p"),
     "pdftotext -layout indentation": "\n".join("      " + line for line in PDF.split("\n")),
 }
 

@@ -43,6 +43,8 @@ Conventions of the parser:
   joins the word; a plain hyphen there is kept ("non-\ngovernmental" is "non-governmental"),
   as nothing tells a layout's hyphenation from a compound. No-break spaces are spaces;
   zero-width characters go.
+- HTML made from a PDF, one block per printed line (three or more blocks that end
+  mid-sentence and go on in lower case), is read as lines, not as paragraphs apart.
 - The older viewer's note inside a paragraph ("(1)", then "Doc. 10957 which revealed ...")
   keeps the reference as the note and gives the words after it back to the paragraph; a
   camera.it note is "(1) Assembly debate ..." on one line, and its reference "(2023)(1)" is

@@ -109,8 +109,16 @@ def html_to_text(document: str) -> str:
         return ""
     out: list[str] = []
     _emit(root, out, numbering=[], in_notes=False)
-    text = "".join(out)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
+    filled = [line for line in lines if line]
+    # Blocks apart (a blank line between) where the first ends mid-sentence, the next in
+    # lower case; a <br> inside a block leaves no blank line.
+    apart = re.findall(r"[A-Za-z,]\n\n+[a-z]", "\n".join(lines))
+    if len(apart) >= 3:
+        # A PDF turned into HTML, one block per printed line (blocks that end mid-sentence
+        # and go on in lower case): the lines of one paragraph are not blocks apart.
+        lines = filled
+    return "\n".join(lines)
 
 
 def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> None:
