@@ -76,8 +76,7 @@ class Reader:
 
     def read_line(self, raw: str, line_number: int) -> str | None:
         if self.notes.is_pending("*") and (star := STAR_NOTE.match(raw)):
-            self.note = self.notes.start("*", raw[star.end() :])
-            self.page_note = False
+            self._start_note("*", raw[star.end() :])
             return None
         starred = STAR_GLUED.search(without_emphasis(raw)) and not hdr.is_header(raw)
         if not self.starred and starred:  # not "Provisional versions*" and its "*subject to"
@@ -100,8 +99,7 @@ class Reader:
         if line.startswith(NOTE):
             self.gap_explained = True
             self.refer(line[len(NOTE) :])
-            self.note = self.notes.start(line[len(NOTE) :])
-            self.page_note = False
+            self._start_note(line[len(NOTE) :])
             self.fresh_note = True
             return None
         if self.fresh_note and self.units and (split := REFERENCE_THEN_TEXT.match(line)):
@@ -135,15 +133,13 @@ class Reader:
             self.intro = bare
             return None
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
-            self.note = self.notes.start(match.group(1), line[match.end() :])
-            self.page_note = False
+            self._start_note(match.group(1), line[match.end() :])
             return None
         if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(
             mark := match[1] or match[2]
         ):
             # "(1) Assembly debate on ..." (camera.it), "[1] ..." (a word processor's copy)
-            self.note = self.notes.start(mark, line[match.end() :])
-            self.page_note = False
+            self._start_note(mark, line[match.end() :])
             return None
         marker = read_marker(line, bare_items=self.undotted)
         if marker is not None and self.read_numbered(marker, line_number):
@@ -204,8 +200,7 @@ class Reader:
         repeated = looks_like_note and self.notes.has_text(marker.value)
         quoted = marker.dotted and self.note is None and self._quoting()
         if top_level and (pending or repeated or (sequential and self.units and not quoted)):
-            self.note = self.notes.start(marker.value, marker.rest)
-            self.page_note = True
+            self._start_note(marker.value, marker.rest, page=True)
             return True
         if marker.kind == DECIMAL and marker.dotted and self.at_break and not quoted:
             if self.units:
@@ -252,6 +247,11 @@ class Reader:
                     self.refer(mark)
             join(target, line)
         self._after(line)
+
+    def _start_note(self, mark: str, text: str = "", *, page: bool = False) -> None:
+        """Open a note's text; ``page`` when it is a PDF page's "2 See ..." note."""
+        self.note = self.notes.start(mark, text)
+        self.page_note = page
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
