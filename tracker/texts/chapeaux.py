@@ -61,7 +61,7 @@ _COMMITTEE_OF_MINISTERS = re.compile(r"^(?:the\s+)?committee\s+of\s+ministers\b"
 _TRAILING = re.compile(
     r"\s*,?\s*(?:in\s+particular|inter\s+alia|as\s+a\s+matter\s+of\s+\w+)\W*$"
     # "the authorities, in co-operation with the Venice Commission," names the authorities
-    r"|\s*,\s*(?:in|as|with|within|including|together|where|which|who|when|while|through"
+    r"|\s*,\s*(?:and\s+)?(?:in|as|with|within|including|together|where|which|who|when|while|through"
     r"|notably|particularly|especially|without|once|if|pending|following)\b.*$",
     re.IGNORECASE,
 )
@@ -129,7 +129,7 @@ def _addressee(written: str) -> str | None:
     if match := _COMMITTEE_OF_MINISTERS.match(written):
         # "recommends that the Committee of Ministers invite member States to:"
         return match.group()
-    return _TRAILING.sub("", written).strip() or None
+    return _TRAILING.sub("", written).strip(" ,") or None
 
 
 def without_article(addressee: str | None) -> str | None:
