@@ -184,3 +184,17 @@ def test_a_new_sentence_after_the_notes_goes_on_with_the_unit():
         "The Assembly notes the reports. It is concerned. It calls on member States to act."
     )
     assert parsed.footnotes[0].text.endswith("Text adopted by the Assembly on 24 January 2030.")
+
+
+def test_section_headings_between_units_are_not_text():
+    text = HEAD + (
+        "A. General principles\n1. The Assembly recalls its principles.\n2. It notes them.\n"
+        "B. The way forward\n3. The Assembly calls on member States to act.\n"
+        "II. Final provisions\n4. It resolves to remain seized.\n"
+    )
+    assert [u.text for u in parse_text(text).units] == [
+        "The Assembly recalls its principles.",
+        "It notes them.",
+        "The Assembly calls on member States to act.",
+        "It resolves to remain seized.",
+    ]

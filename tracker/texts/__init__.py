@@ -30,7 +30,8 @@ Conventions of the parser:
   viewer's "(open)" and PDF page residue (page numbers, "Pag. 2", the running title,
   "Provisional version", the Strasbourg footer, rules, the ft.dk stamp and page images) are not
   text. A committee report's "A. Draft resolution" is read up to "B. Explanatory memorandum";
-  an appendix, or the title line of another text, ends the text. The debate and adoption
+  an appendix, or the title line of another text, ends the text. A section heading between
+  units ("A. General principles", "II. Final provisions") is a header. The debate and adoption
   lines printed after the text (older pages) are headers too.
 - The title is what follows the title line up to the headers, else the block just above the
   title line (pace.coe.int prints it there). A title line before "Parliamentary Assembly" or

@@ -65,6 +65,8 @@ CALL_INTRO = re.compile(
     r"|asks|requests|decides|resolves)\b[^.;]*:?$",
     re.IGNORECASE,
 )
+# A section heading between units: "A. General principles", "II. The way forward".
+SECTION_HEADING = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\.\s+[A-Z][^.;:!?]{2,80}$")
 # The headers that only the text itself carries under its title line, not a table of contents.
 SETTLING = re.compile(
     r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",

@@ -127,6 +127,10 @@ class Reader:
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
+        if self.units and not self.note and hdr.SECTION_HEADING.match(bare):
+            self.headers.append(bare)
+            self.at_break = True
+            return None
         if not self.units and self._lettered_from_the_start(line, bare):
             return None
         if not self.units and self.read_preamble(line, bare):
