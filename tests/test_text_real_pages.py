@@ -198,3 +198,11 @@ def test_section_headings_between_units_are_not_text():
         "The Assembly calls on member States to act.",
         "It resolves to remain seized.",
     ]
+
+
+def test_the_websites_lines_after_the_text_are_not_its_last_unit():
+    text = HEAD + (
+        "1. The Assembly resolves to remain seized.\nSee related documents\nPrint\nShare\n"
+        "Report | Doc. 18880 | 12 January 2030\n"
+    )
+    assert [u.text for u in parse_text(text).units] == ["The Assembly resolves to remain seized."]

@@ -77,10 +77,18 @@ HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")
 # and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
-    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
-    r"|_{3,}|-{3,}|provisional\s+version|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
+    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]"
+    r"|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?|_{3,}|-{3,}|provisional\s+version"
+    r"|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
+    re.IGNORECASE,
+)
+# The websites' own lines around a text; unlike a page's residue they explain no gap.
+SITE_CHROME = re.compile(
+    r"^\s*(?:(?:see\s+)?related\s+documents|print(?:\s+sitting)?|share|document\s+details"
+    r"|logo\s+assembly(?:\s+logo\s+hemicycle)?"
+    r"|(?:report|opinion|reply|resolution|recommendation)\s*\|\s*doc\.?\s*\d+.*)\s*$",
     re.IGNORECASE,
 )
 _OPEN_TOGGLE = re.compile(r"^\s*\((?:open|close)\)\s*", re.IGNORECASE)
@@ -135,3 +143,10 @@ def strip_open_toggle(line: str) -> tuple[str, str]:
     if match is None:
         return "", line
     return match.group(), line[match.end() :]
+
+
+def between_units(line: str, bare: str) -> bool:
+    """Say whether a line after a unit is a header rather than its text: a section heading,
+    the websites' lines, the debate line printed after the text (``line`` still carries a
+    note's token: "[^1]: Assembly debate ..." is a note)."""
+    return bool(SECTION_HEADING.match(bare) or SITE_CHROME.match(bare) or TRAILER.match(line))

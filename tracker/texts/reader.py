@@ -122,12 +122,9 @@ class Reader:
                 self.note = None
                 self._after(self.units[-1].lines[-1])
             return None
-        if self.units and not self.note and hdr.TRAILER.match(line):  # not "[^1]: Assembly"
-            self.headers.append(bare)
-            return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
-        if self.units and not self.note and hdr.SECTION_HEADING.match(bare):
+        if self.units and not self.note and hdr.between_units(line, bare):
             self.headers.append(bare)
             self.at_break = True
             return None
