@@ -37,6 +37,7 @@ VARIANTS = {
         "</p>", "</td></tr></table>"
     ),
     "pdftotext without rule": PDF.replace("_______________\n", ""),
+    "pdftotext with ligatures": PDF.replace("fi", "ﬁ").replace("ff", "ﬀ"),
     "PDF as HTML, a <div> per line": one_block_per_line(real.pdf_viewer(), "div"),
     "PDF as HTML, a <p> per line": one_block_per_line(PDF, "p"),
     "pdftotext -layout indentation": "\n".join("      " + line for line in PDF.split("\n")),

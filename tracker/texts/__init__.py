@@ -43,7 +43,7 @@ Conventions of the parser:
   notes the next undotted number ("2 See ...") is the next note. A soft hyphen at a line end
   joins the word; a plain hyphen there is kept ("non-\ngovernmental" is "non-governmental"),
   as nothing tells a layout's hyphenation from a compound. No-break spaces are spaces;
-  zero-width characters go.
+  zero-width characters go; a PDF's ligatures ("ﬁ") are letters again.
 - HTML made from a PDF, one block per printed line (three or more blocks that end
   mid-sentence and go on in lower case), is read as lines, not as paragraphs apart.
 - The older viewer's note inside a paragraph ("(1)", then "Doc. 10957 which revealed ...")

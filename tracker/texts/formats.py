@@ -22,6 +22,8 @@ _MARKDOWN_DEF = re.compile(r"^\s*\[\^(\w+)\]:\s*")
 _SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
 # Up to three digits: "(2006)" alone on a line is a wrapped year, not a note.
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
+# PDF text keeps a font's ligatures: "ﬁnancial" is "financial".
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st"})
 _SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
@@ -63,7 +65,7 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
     if is_html:
         text = html_to_text(text)
     # A soft hyphen is where a layout broke a word: the word is whole again without it.
-    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
+    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text)).translate(_LIGATURES)
     text = re.sub(r"\n?\f\n?", f"\n{PAGE_BREAK}\n", text)
     lines = [_normalise_line(line) for line in text.splitlines()]
     return _bracketed_references(lines)
