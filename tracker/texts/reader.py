@@ -201,7 +201,7 @@ class Reader:
         repeated = looks_like_note and self.notes.has_text(marker.value)
         quoted = marker.dotted and self.note is None and self._quoting()
         if top_level and (pending or repeated or (sequential and self.units and not quoted)):
-            self._start_note(marker.value, marker.rest, page=True)
+            self._start_note(marker.value, marker.rest, page=not marker.dotted)
             return True
         if marker.kind == DECIMAL and marker.dotted and self.at_break and not quoted:
             if self.units:
