@@ -22,7 +22,6 @@ _VERB_RE = "|".join(v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reve
 # "The Assembly reiterates its call on member States to:" calls on them.
 _RENEWED = r"(?:reiterates|renews)\s+its\s+(?:call|appeal)s?\s+(?:on|upon|to)"
 _VERB_RE = f"{_RENEWED}|{_VERB_RE}"
-# "Given X and Y, in the light of Z, the Assembly ..."
 # "Given X and Y, in the light of Z, the Assembly ..." (clauses of one sentence: "Doc. 15880")
 _CLAUSE = r"(?:[^,:;.]|\.(?!\s+(?-i:[A-Z])))"
 _SUBJECT = rf"(?:{_CLAUSE}{{1,250}},\s*){{0,4}}(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
