@@ -203,6 +203,6 @@ def test_section_headings_between_units_are_not_text():
 def test_the_websites_lines_after_the_text_are_not_its_last_unit():
     text = HEAD + (
         "1. The Assembly resolves to remain seized.\nSee related documents\nPrint\nShare\n"
-        "Report | Doc. 18880 | 12 January 2030\n"
+        "Report | Doc. 18880 | 12 January 2030\nSee also:\nRecommendation 2300 (2030)\n"
     )
     assert [u.text for u in parse_text(text).units] == ["The Assembly resolves to remain seized."]

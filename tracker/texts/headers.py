@@ -86,7 +86,8 @@ PAGE_RESIDUE = re.compile(
 )
 # The websites' own lines around a text; unlike a page's residue they explain no gap.
 SITE_CHROME = re.compile(
-    r"^\s*(?:(?:see\s+)?related\s+documents|print(?:\s+sitting)?|share|document\s+details"
+    r"^\s*(?:(?:see\s+)?related\s+(?:documents|texts)|see\s+also\s*:?|print(?:\s+sitting)?"
+    r"|share|document\s+details"
     r"|logo\s+assembly(?:\s+logo\s+hemicycle)?"
     r"|(?:report|opinion|reply|resolution|recommendation)\s*\|\s*doc\.?\s*\d+.*)\s*$",
     re.IGNORECASE,
