@@ -86,3 +86,17 @@ def test_a_line_starting_with_a_after_an_ordinary_preamble_is_no_item():
         "Resolution 57 (1953)\nA title\nThe Assembly,\nHaving noted it,\na adopt.\n1. It decides.\n"
     )
     assert units(text) == [("1", None, "It decides.", None)]
+
+
+def test_an_undotted_unit_after_a_website_note_is_a_unit():
+    text = (
+        "Order 999 (1989)\nA title\nParliamentary Assembly\nThe Assembly,\n"
+        "1 Having regard to its Resolution 900 (1988),\n(1)\nSee Doc. 5999.\n"
+        "2 Instructs the Bureau to act.\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        ("1", "Having regard to its Resolution 900 (1988),"),
+        ("2", "Instructs the Bureau to act."),
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [("1", "See Doc. 5999.")]

@@ -181,7 +181,7 @@ class Reader:
         sequential = top_level and int(marker.value) == self.notes.last_number() + 1
         # PDF notes are numbered "2 See ...", the units "2. The ...": among notes, the next
         # undotted number is the next note.
-        next_note = self.note is not None and sequential and not marker.dotted
+        next_note = self.note is not None and self.page_note and sequential and not marker.dotted
         if marker.dotted and self.units and in_quotation(self.units[-1].lines, straight=False):
             return False  # “1. Each Party ...\n2. Each Party ...”: the quoted text's numbers
         if new_path is not None and not (pending and looks_like_note) and not next_note:
