@@ -9,9 +9,9 @@ Conventions of the parser:
 
 - Units are the numbered paragraphs at every depth ("9", "9.2", "9.2.1"), written with or
   without a trailing dot ("3.1 develop", "1 The") or without a space ("3.The"), maybe in
-  Markdown emphasis ("**1.** The"). A number only
-  starts a unit when it continues the numbering (the first child or a sibling at any depth of
-  the previous unit), so a wrapped line starting with "2 October" or "71.3 %" stays text.
+  Markdown emphasis ("**1.** The"). A number only starts a unit when it continues the
+  numbering (the first child or a sibling at any depth of the previous unit), so a wrapped
+  line starting with "2 October" or "71.3 %" stays text.
   Numbering starts at 1; a dotted number out of sequence is an error.
 - A lettered or roman list item ("a.", "(b)", "i.", "ii)") under a unit is a unit numbered
   ``4.a``, ``4.a.ii``, with that unit as parent. After "h", "i" is a letter; otherwise "i"
@@ -32,7 +32,8 @@ Conventions of the parser:
   text. A committee report's "A. Draft resolution" is read up to "B. Explanatory memorandum";
   an appendix, or the title line of another text, ends the text. A section heading between
   units ("A. General principles", "II. Final provisions") is a header. The debate and adoption
-  lines printed after the text (older pages) are headers too.
+  lines printed after the text (older pages) and the websites' own lines ("See related
+  documents", "Print", "See also:") are headers too.
 - The title is what follows the title line up to the headers, else the block just above the
   title line (pace.coe.int prints it there). A title line before "Parliamentary Assembly" or
   the debate line replaces an earlier one (a table of contents); after them it is a reference.
