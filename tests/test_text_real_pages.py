@@ -189,13 +189,15 @@ def test_a_new_sentence_after_the_notes_goes_on_with_the_unit():
 def test_section_headings_between_units_are_not_text():
     text = HEAD + (
         "A. General principles\n1. The Assembly recalls its principles.\n2. It notes them.\n"
-        "B. The way forward\n3. The Assembly calls on member States to act.\n"
+        "B. The way forward\n3. The Assembly calls on member States to act with Mr\n"
+        "A. Example and the committee of\nexperts.\n"
         "II. Final provisions\n4. It resolves to remain seized.\n"
     )
     assert [u.text for u in parse_text(text).units] == [
         "The Assembly recalls its principles.",
         "It notes them.",
-        "The Assembly calls on member States to act.",
+        "The Assembly calls on member States to act with Mr A. Example and the committee of"
+        " experts.",
         "It resolves to remain seized.",
     ]
 

@@ -146,8 +146,10 @@ def strip_open_toggle(line: str) -> tuple[str, str]:
     return match.group(), line[match.end() :]
 
 
-def between_units(line: str, bare: str) -> bool:
-    """Say whether a line after a unit is a header rather than its text: a section heading,
-    the websites' lines, the debate line printed after the text (``line`` still carries a
-    note's token: "[^1]: Assembly debate ..." is a note)."""
-    return bool(SECTION_HEADING.match(bare) or SITE_CHROME.match(bare) or TRAILER.match(line))
+def between_units(line: str, bare: str, *, after_break: bool) -> bool:
+    """Say whether a line after a unit is a header rather than its text: a section heading
+    (after a finished line: "... of Mr\nA. Example" is a wrapped name), the websites' lines,
+    the debate line printed after the text (``line`` still carries a note's token: "[^1]:
+    Assembly debate ..." is a note)."""
+    heading = after_break and SECTION_HEADING.match(bare)
+    return bool(heading or SITE_CHROME.match(bare) or TRAILER.match(line))

@@ -124,7 +124,11 @@ class Reader:
             return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
-        if self.units and not self.note and hdr.between_units(line, bare):
+        if (
+            self.units
+            and not self.note
+            and hdr.between_units(line, bare, after_break=self.at_break)
+        ):
             self.headers.append(bare)
             self.at_break = True
             return None
