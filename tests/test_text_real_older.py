@@ -100,3 +100,12 @@ def test_an_undotted_unit_after_a_website_note_is_a_unit():
         ("2", "Instructs the Bureau to act."),
     ]
     assert [(n.mark, n.text) for n in parsed.footnotes] == [("1", "See Doc. 5999.")]
+
+
+def test_the_sites_details_on_the_title_line_are_no_title():
+    text = (
+        "An invented title\n\nResolution 2616 (2025) | 1 October 2025 | Final version\n\n"
+        "Parliamentary Assembly\n1. The Assembly decides.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2616", "An invented title")

@@ -92,6 +92,11 @@ SITE_CHROME = re.compile(
     r"|(?:report|opinion|reply|resolution|recommendation)\s*\|\s*doc\.?\s*\d+.*)\s*$",
     re.IGNORECASE,
 )
+_DETAIL = re.compile(
+    r"^\s*(?:|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}\s+[A-Za-z]+\s+\d{4}|final\s+version"
+    r"|doc\.?\s*\d+|adopted\s+text)\s*$",
+    re.IGNORECASE,
+)
 _OPEN_TOGGLE = re.compile(r"^\s*\((?:open|close)\)\s*", re.IGNORECASE)
 
 
@@ -116,6 +121,8 @@ def read_title_line(line: str) -> TitleLine | None:
     mark = (glued.group(1) or glued.group(2)) if glued else None
     rest = match["rest"][glued.end() :] if glued else match["rest"]
     rest = re.sub(r"(?i)\bprovisional\s+(?:version|edition)\b", "", rest).strip(" -–—|")
+    # "Resolution 2616 (2025) | 1 October 2025 | Final version": the site's details
+    rest = " ".join(part.strip() for part in rest.split("|") if not _DETAIL.match(part))
     if len(rest) > 200 or re.search(r"[.;]$", rest):
         return None  # a sentence that starts with "Resolution 1526 (2006) ..."
     kind = match["kind"].lower()
