@@ -109,3 +109,9 @@ def test_the_sites_details_on_the_title_line_are_no_title():
     )
     parsed = parse_text(text)
     assert (parsed.number, parsed.title) == ("2616", "An invented title")
+    text = (
+        "Resolution 2616 (2025)\nFinal version\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly decides.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2616", "An invented title")

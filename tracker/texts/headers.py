@@ -29,7 +29,7 @@ END_OF_TEXT = re.compile(
     re.IGNORECASE,
 )
 _HEADERS = [
-    r"provisional\s+(?:versions?|edition)\*?",
+    r"(?:provisional|final)\s+(?:versions?|edition)\*?",
     r"\*?subject\s+to\s+editorial\s+review\.?",
     r"logo\s+assembly(?:\s+logo\s+hemicycle)?",
     # The older texts open "The Assembly," before their numbered considerations.
