@@ -17,7 +17,21 @@ def one_block_per_line(text: str, tag: str) -> str:
     return f"<html><body>{lines}</body></html>"
 
 
+# The ft.dk copy of a "Texts adopted" compilation: stamp, cover, contents, page images.
+COMPILATION = (
+    "Europarådet 2029-30\nERD Alm.del Bilag 5\nOffentligt\n2766698_0001.png\nTEXTS ADOPTED\n"
+    "BY THE ASSEMBLY\nProvisional versions*\n*subject to editorial review.\nF – 67075 Strasbourg"
+    " Cedex | Tel: + 33 3 88 41 2000 |\n2766698_0002.png\nTable of contents\nResolutions\n"
+    "Resolution 2888 (2030)\nResolution 2889 (2030)\nAllegations of invented ill-treatment\n"
+    "(Doc.\n18880)\nAnother text\n(Doc.\n18881)\n2766698_0003.png\n"
+    + real.pdf_viewer().replace(
+        "\nResolution 2888 (2030)\n", "\n2766698_0004.png\nResolution 2888 (2030)\n"
+    )
+    + "2766698_0005.png\nResolution 2889 (2030)1\nProvisional version\nAnother text\n"
+    "Parliamentary Assembly\n1. The Assembly decides.\n"
+)
 VARIANTS = {
+    "ft.dk compilation, first text": COMPILATION,
     "Markdown bullets before numbers": re.sub(r"(?m)^(\s*)(\d)", r"\1- \2", MD),
     "Markdown escaped dots": re.sub(
         r"(?m)^(\s*\d+(?:\.\d+)*)\.", lambda m: m.group(1).replace(".", "\\.") + "\\.", MD
