@@ -37,6 +37,10 @@ VARIANTS = {
         r"(?m)^(\s*\d+(?:\.\d+)*)\.", lambda m: m.group(1).replace(".", "\\.") + "\\.", MD
     ),
     "Markdown blank lines everywhere": MD.replace("\n", "\n\n"),
+    "Pandoc superscript notes": MD.replace("[^1]:", "^1^")
+    .replace("[^2]:", "^2^")
+    .replace("[^", "^")
+    .replace("]", "^"),
     "Markdown bold numbers": re.sub(r"(?m)^(\s*)([\d.]+\.) ", r"\1**\2** ", MD),
     "Markdown bold title line": MD.replace(
         "# Resolution 2888 (2030)", "**Resolution 2888 (2030)**"

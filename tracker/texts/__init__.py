@@ -17,10 +17,11 @@ Conventions of the parser:
   ``4.a``, ``4.a.ii``, with that unit as parent. After "h", "i" is a letter; otherwise "i"
   opens a roman list. An item written with its whole number ("24.2.a.", as the Rules of
   Procedure do) is the same unit, and only counts under that number.
-- Footnote marks (¹, ``[^1]``, ``<sup>1</sup>``, the website's "(1)" line, a plain digit glued
-  to a word in PDF text when a note 1 exists) are removed from unit text and kept as footnotes
-  with their mark. A note text is paired with the reference before it; when two notes share a
-  mark and that pairing is not unique, parsing fails naming the mark.
+- Footnote marks (¹, ``[^1]``, ``<sup>1</sup>``, Pandoc's ``^1^``, the website's "(1)"
+  line, a plain digit glued to a word in PDF text when a note 1 exists) are removed from unit
+  text and kept as footnotes with their mark. A note text is paired with the reference
+  before it; when two notes share a mark and that pairing is not unique, parsing fails naming
+  the mark.
 - The addressee of a unit is the one its own call names ("The Assembly calls on the
   authorities of Kazakhstan to:", "recommends that the Committee of Ministers:"), written as
   in the text, else the one inherited from the nearest chapeau above it that names one.

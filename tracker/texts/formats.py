@@ -19,7 +19,8 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _MARKDOWN_REF = re.compile(r"\[\^(\w+)\](?!:)")
 _MARKDOWN_DEF = re.compile(r"^\s*\[\^(\w+)\]:\s*")
-_SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
+# "<sup>1</sup>" in Markdown, "^1^" in Pandoc's Markdown
+_SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>|\^(\d{1,3})\^", re.IGNORECASE)
 # Up to three digits: "(2006)" alone on a line is a wrapped year, not a note.
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
 # PDF text keeps a font's ligatures: "ﬁnancial" is "financial".
@@ -98,7 +99,7 @@ def _normalise_line(line: str) -> str:
     line = _EMPHASISED_NUMBER.sub(r"\1\3", line)
     line = _MARKDOWN_DEF.sub(lambda m: ref(m.group(1)) + " ", line)
     line = _MARKDOWN_REF.sub(lambda m: ref(m.group(1)), line)
-    line = _SUP_TAG.sub(lambda m: ref(m.group(1)), line)
+    line = _SUP_TAG.sub(lambda m: ref(m.group(1) or m.group(2)), line)
     return _SUPERSCRIPT.sub(lambda m: ref(m.group().translate(_SUPERSCRIPT_DIGITS)), line)
 
 
