@@ -35,6 +35,15 @@ def units(text: str) -> list[tuple]:
             "its Committee on Legal Affairs and Human Rights",
         ),
         ("The Assembly calls on Examplestan and Otherland to:", "Examplestan and Otherland"),
+        (
+            "The Assembly calls upon member and observer States, and the international community"
+            " as a whole, to:",
+            "member and observer States, and the international community as a whole",
+        ),
+        (
+            "The Assembly urges the authorities, and in particular the ruling party, to:",
+            "the authorities",
+        ),
     ],
 )
 def test_real_chapeau_shapes_name_their_addressee(chapeau, addressee):

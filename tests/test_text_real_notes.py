@@ -117,3 +117,14 @@ def test_a_markdown_note_goes_on_over_an_indented_second_sentence():
     assert parsed.footnotes[0].text == (
         "Assembly debate on 24 January 2030. Second sentence of the note."
     )
+
+
+def test_a_dotted_note_at_the_end_keeps_its_second_sentence():
+    text = (
+        "Resolution 2888 (2030)\nA title\nParliamentary Assembly\n1. The Assembly decides.\n"
+        "2. It resolves to remain seized.\n1. See the report of the committee.\n"
+        "It was debated twice.\n"
+    )
+    parsed = parse_text(text)
+    assert parsed.units[-1].text == "It resolves to remain seized."
+    assert parsed.footnotes[0].text == "See the report of the committee. It was debated twice."

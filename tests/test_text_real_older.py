@@ -86,3 +86,32 @@ def test_a_line_starting_with_a_after_an_ordinary_preamble_is_no_item():
         "Resolution 57 (1953)\nA title\nThe Assembly,\nHaving noted it,\na adopt.\n1. It decides.\n"
     )
     assert units(text) == [("1", None, "It decides.", None)]
+
+
+def test_an_undotted_unit_after_a_website_note_is_a_unit():
+    text = (
+        "Order 999 (1989)\nA title\nParliamentary Assembly\nThe Assembly,\n"
+        "1 Having regard to its Resolution 900 (1988),\n(1)\nSee Doc. 5999.\n"
+        "2 Instructs the Bureau to act.\n"
+    )
+    parsed = parse_text(text)
+    assert [(u.number, u.text) for u in parsed.units] == [
+        ("1", "Having regard to its Resolution 900 (1988),"),
+        ("2", "Instructs the Bureau to act."),
+    ]
+    assert [(n.mark, n.text) for n in parsed.footnotes] == [("1", "See Doc. 5999.")]
+
+
+def test_the_sites_details_on_the_title_line_are_no_title():
+    text = (
+        "An invented title\n\nResolution 2616 (2025) | 1 October 2025 | Final version\n\n"
+        "Parliamentary Assembly\n1. The Assembly decides.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2616", "An invented title")
+    text = (
+        "Resolution 2616 (2025)\nFinal version\nAn invented title\nParliamentary Assembly\n"
+        "1. The Assembly decides.\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.number, parsed.title) == ("2616", "An invented title")

@@ -184,3 +184,27 @@ def test_a_new_sentence_after_the_notes_goes_on_with_the_unit():
         "The Assembly notes the reports. It is concerned. It calls on member States to act."
     )
     assert parsed.footnotes[0].text.endswith("Text adopted by the Assembly on 24 January 2030.")
+
+
+def test_section_headings_between_units_are_not_text():
+    text = HEAD + (
+        "A. General principles\n1. The Assembly recalls its principles.\n2. It notes them.\n"
+        "B. The way forward\n3. The Assembly calls on member States to act with Mr\n"
+        "A. Example and the committee of\nexperts.\n"
+        "II. Final provisions\n4. It resolves to remain seized.\n"
+    )
+    assert [u.text for u in parse_text(text).units] == [
+        "The Assembly recalls its principles.",
+        "It notes them.",
+        "The Assembly calls on member States to act with Mr A. Example and the committee of"
+        " experts.",
+        "It resolves to remain seized.",
+    ]
+
+
+def test_the_websites_lines_after_the_text_are_not_its_last_unit():
+    text = HEAD + (
+        "1. The Assembly resolves to remain seized.\nSee related documents\nPrint\nShare\n"
+        "Report | Doc. 18880 | 12 January 2030\nSee also:\nRecommendation 2300 (2030)\n"
+    )
+    assert [u.text for u in parse_text(text).units] == ["The Assembly resolves to remain seized."]

@@ -9,18 +9,19 @@ Conventions of the parser:
 
 - Units are the numbered paragraphs at every depth ("9", "9.2", "9.2.1"), written with or
   without a trailing dot ("3.1 develop", "1 The") or without a space ("3.The"), maybe in
-  Markdown emphasis ("**1.** The"). A number only
-  starts a unit when it continues the numbering (the first child or a sibling at any depth of
-  the previous unit), so a wrapped line starting with "2 October" or "71.3 %" stays text.
+  Markdown emphasis ("**1.** The"). A number only starts a unit when it continues the
+  numbering (the first child or a sibling at any depth of the previous unit), so a wrapped
+  line starting with "2 October" or "71.3 %" stays text.
   Numbering starts at 1; a dotted number out of sequence is an error.
 - A lettered or roman list item ("a.", "(b)", "i.", "ii)") under a unit is a unit numbered
   ``4.a``, ``4.a.ii``, with that unit as parent. After "h", "i" is a letter; otherwise "i"
   opens a roman list. An item written with its whole number ("24.2.a.", as the Rules of
   Procedure do) is the same unit, and only counts under that number.
-- Footnote marks (¹, ``[^1]``, ``<sup>1</sup>``, the website's "(1)" line, a plain digit glued
-  to a word in PDF text when a note 1 exists) are removed from unit text and kept as footnotes
-  with their mark. A note text is paired with the reference before it; when two notes share a
-  mark and that pairing is not unique, parsing fails naming the mark.
+- Footnote marks (¹, ``[^1]``, ``<sup>1</sup>``, Pandoc's ``^1^``, the website's "(1)"
+  line, a plain digit glued to a word in PDF text when a note 1 exists) are removed from unit
+  text and kept as footnotes with their mark. A note text is paired with the reference
+  before it; when two notes share a mark and that pairing is not unique, parsing fails naming
+  the mark.
 - The addressee of a unit is the one its own call names ("The Assembly calls on the
   authorities of Kazakhstan to:", "recommends that the Committee of Ministers:"), written as
   in the text, else the one inherited from the nearest chapeau above it that names one.
@@ -30,8 +31,10 @@ Conventions of the parser:
   viewer's "(open)" and PDF page residue (page numbers, "Pag. 2", the running title,
   "Provisional version", the Strasbourg footer, rules, the ft.dk stamp and page images) are not
   text. A committee report's "A. Draft resolution" is read up to "B. Explanatory memorandum";
-  an appendix, or the title line of another text, ends the text. The debate and adoption
-  lines printed after the text (older pages) are headers too.
+  an appendix, or the title line of another text, ends the text. A section heading between
+  units ("A. General principles", "II. Final provisions") is a header. The debate and adoption
+  lines printed after the text (older pages) and the websites' own lines ("See related
+  documents", "Print", "See also:") are headers too.
 - The title is what follows the title line up to the headers, else the block just above the
   title line (pace.coe.int prints it there). A title line before "Parliamentary Assembly" or
   the debate line replaces an earlier one (a table of contents); after them it is a reference.
@@ -42,7 +45,9 @@ Conventions of the parser:
   notes the next undotted number ("2 See ...") is the next note. A soft hyphen at a line end
   joins the word; a plain hyphen there is kept ("non-\ngovernmental" is "non-governmental"),
   as nothing tells a layout's hyphenation from a compound. No-break spaces are spaces;
-  zero-width characters go.
+  zero-width characters go; a PDF's ligatures ("ﬁ") are letters again.
+- HTML made from a PDF, one block per printed line (three or more blocks that end
+  mid-sentence and go on in lower case), is read as lines, not as paragraphs apart.
 - The older viewer's note inside a paragraph ("(1)", then "Doc. 10957 which revealed ...")
   keeps the reference as the note and gives the words after it back to the paragraph; a
   camera.it note is "(1) Assembly debate ..." on one line, and its reference "(2023)(1)" is

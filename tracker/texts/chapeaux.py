@@ -22,7 +22,6 @@ _VERB_RE = "|".join(v.replace(" ", r"\s+") for v in sorted(_VERBS, key=len, reve
 # "The Assembly reiterates its call on member States to:" calls on them.
 _RENEWED = r"(?:reiterates|renews)\s+its\s+(?:call|appeal)s?\s+(?:on|upon|to)"
 _VERB_RE = f"{_RENEWED}|{_VERB_RE}"
-# "Given X and Y, in the light of Z, the Assembly ..."
 # "Given X and Y, in the light of Z, the Assembly ..." (clauses of one sentence: "Doc. 15880")
 _CLAUSE = r"(?:[^,:;.]|\.(?!\s+(?-i:[A-Z])))"
 _SUBJECT = rf"(?:{_CLAUSE}{{1,250}},\s*){{0,4}}(?:the\s+(?:parliamentary\s+)?assembly|it)\b\s*,?\s*"
@@ -61,7 +60,7 @@ _COMMITTEE_OF_MINISTERS = re.compile(r"^(?:the\s+)?committee\s+of\s+ministers\b"
 _TRAILING = re.compile(
     r"\s*,?\s*(?:in\s+particular|inter\s+alia|as\s+a\s+matter\s+of\s+\w+)\W*$"
     # "the authorities, in co-operation with the Venice Commission," names the authorities
-    r"|\s*,\s*(?:in|as|with|within|including|together|where|which|who|when|while|through"
+    r"|\s*,\s*(?:and\s+)?(?:in|as|with|within|including|together|where|which|who|when|while|through"
     r"|notably|particularly|especially|without|once|if|pending|following)\b.*$",
     re.IGNORECASE,
 )
@@ -129,7 +128,7 @@ def _addressee(written: str) -> str | None:
     if match := _COMMITTEE_OF_MINISTERS.match(written):
         # "recommends that the Committee of Ministers invite member States to:"
         return match.group()
-    return _TRAILING.sub("", written).strip() or None
+    return _TRAILING.sub("", written).strip(" ,") or None
 
 
 def without_article(addressee: str | None) -> str | None:

@@ -19,9 +19,12 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _MARKDOWN_REF = re.compile(r"\[\^(\w+)\](?!:)")
 _MARKDOWN_DEF = re.compile(r"^\s*\[\^(\w+)\]:\s*")
-_SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>", re.IGNORECASE)
+# "<sup>1</sup>" in Markdown, "^1^" in Pandoc's Markdown
+_SUP_TAG = re.compile(r"<sup>\s*\(?(\d{1,3})\)?\s*</sup>|\^(\d{1,3})\^", re.IGNORECASE)
 # Up to three digits: "(2006)" alone on a line is a wrapped year, not a note.
 _WEB_NOTE = re.compile(r"^\s*\((\d{1,3})\)\s*$")
+# PDF text keeps a font's ligatures: "ﬁnancial" is "financial".
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st"})
 _SOFT_BREAK = re.compile("\u00ad[ \t]*\r?\n[ \t]*")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _BRACKETED_TEXT = re.compile(r"^\s*(?:\((\d{1,2})\)|\[(\d{1,2})\])\s+(?=\S)")
@@ -63,7 +66,7 @@ def to_lines(text: str, *, is_html: bool | None = None) -> list[str]:
     if is_html:
         text = html_to_text(text)
     # A soft hyphen is where a layout broke a word: the word is whole again without it.
-    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text))
+    text = _INVISIBLE.sub("", _SOFT_BREAK.sub("", text)).translate(_LIGATURES)
     text = re.sub(r"\n?\f\n?", f"\n{PAGE_BREAK}\n", text)
     lines = [_normalise_line(line) for line in text.splitlines()]
     return _bracketed_references(lines)
@@ -96,7 +99,7 @@ def _normalise_line(line: str) -> str:
     line = _EMPHASISED_NUMBER.sub(r"\1\3", line)
     line = _MARKDOWN_DEF.sub(lambda m: ref(m.group(1)) + " ", line)
     line = _MARKDOWN_REF.sub(lambda m: ref(m.group(1)), line)
-    line = _SUP_TAG.sub(lambda m: ref(m.group(1)), line)
+    line = _SUP_TAG.sub(lambda m: ref(m.group(1) or m.group(2)), line)
     return _SUPERSCRIPT.sub(lambda m: ref(m.group().translate(_SUPERSCRIPT_DIGITS)), line)
 
 
@@ -109,8 +112,16 @@ def html_to_text(document: str) -> str:
         return ""
     out: list[str] = []
     _emit(root, out, numbering=[], in_notes=False)
-    text = "".join(out)
-    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    lines = [" ".join(line.split()) for line in "".join(out).split("\n")]
+    filled = [line for line in lines if line]
+    # Blocks apart (a blank line between) where the first ends mid-sentence, the next in
+    # lower case; a <br> inside a block leaves no blank line.
+    apart = re.findall(r"[A-Za-z,]\n\n+[a-z]", "\n".join(lines))
+    if len(apart) >= 3:
+        # A PDF turned into HTML, one block per printed line (blocks that end mid-sentence
+        # and go on in lower case): the lines of one paragraph are not blocks apart.
+        lines = filled
+    return "\n".join(lines)
 
 
 def _emit(element, out: list[str], *, numbering: list[str], in_notes: bool) -> None:

@@ -29,7 +29,7 @@ END_OF_TEXT = re.compile(
     re.IGNORECASE,
 )
 _HEADERS = [
-    r"provisional\s+(?:versions?|edition)\*?",
+    r"(?:provisional|final)\s+(?:versions?|edition)\*?",
     r"\*?subject\s+to\s+editorial\s+review\.?",
     r"logo\s+assembly(?:\s+logo\s+hemicycle)?",
     # The older texts open "The Assembly," before their numbered considerations.
@@ -65,6 +65,8 @@ CALL_INTRO = re.compile(
     r"|asks|requests|decides|resolves)\b[^.;]*:?$",
     re.IGNORECASE,
 )
+# A section heading between units: "A. General principles", "II. The way forward".
+SECTION_HEADING = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\.\s+[A-Z][^.;:!?]{2,80}$")
 # The headers that only the text itself carries under its title line, not a table of contents.
 SETTLING = re.compile(
     r"^\s*(?:(?:the\s+)?parliamentary\s+assembly|author|origin|assembly\s+debate|text\s+adopted)",
@@ -75,10 +77,24 @@ HEADER = re.compile(rf"^\s*(?:{'|'.join(_HEADERS)})\s*$", re.IGNORECASE)
 # The ft.dk copies of the "Texts adopted" add their stamp ("Offentligt", "ERD, Alm.del - ...")
 # and page images ("2766698_0003.png"); the camera.it copies number pages "Pag. 2".
 PAGE_RESIDUE = re.compile(
-    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?"
-    r"|_{3,}|-{3,}|provisional\s+version|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
+    r"^\s*(?:\d{1,3}(?:\s*/\s*\d{1,3})?|[-–]\s*\d{1,3}\s*[-–]"
+    r"|pag(?:e|\.)\s*\d+(?:\s+(?:of|/)\s+\d+)?|_{3,}|-{3,}|provisional\s+version"
+    r"|\d+_\d{4}\.png|offentligt|europarådet\s+\d{4}-\d{2}.*|erd,?\s+alm\.\s*del\b.*"
     r"|F\s*[-–]\s*67075\s+Strasbourg.*|.*assembly@coe\.int.*|(?:tel|fax)\s*[.:].*"
     r"|https?://(?:assembly|pace)\.coe\.int\S*|doc\.\s*\d{4,5})\s*$",
+    re.IGNORECASE,
+)
+# The websites' own lines around a text; unlike a page's residue they explain no gap.
+SITE_CHROME = re.compile(
+    r"^\s*(?:(?:see\s+)?related\s+(?:documents|texts)|see\s+also\s*:?|print(?:\s+sitting)?"
+    r"|share|document\s+details"
+    r"|logo\s+assembly(?:\s+logo\s+hemicycle)?"
+    r"|(?:report|opinion|reply|resolution|recommendation)\s*\|\s*doc\.?\s*\d+.*)\s*$",
+    re.IGNORECASE,
+)
+_DETAIL = re.compile(
+    r"^\s*(?:|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}\s+[A-Za-z]+\s+\d{4}|final\s+version"
+    r"|doc\.?\s*\d+|adopted\s+text)\s*$",
     re.IGNORECASE,
 )
 _OPEN_TOGGLE = re.compile(r"^\s*\((?:open|close)\)\s*", re.IGNORECASE)
@@ -105,6 +121,8 @@ def read_title_line(line: str) -> TitleLine | None:
     mark = (glued.group(1) or glued.group(2)) if glued else None
     rest = match["rest"][glued.end() :] if glued else match["rest"]
     rest = re.sub(r"(?i)\bprovisional\s+(?:version|edition)\b", "", rest).strip(" -–—|")
+    # "Resolution 2616 (2025) | 1 October 2025 | Final version": the site's details
+    rest = " ".join(part.strip() for part in rest.split("|") if not _DETAIL.match(part))
     if len(rest) > 200 or re.search(r"[.;]$", rest):
         return None  # a sentence that starts with "Resolution 1526 (2006) ..."
     kind = match["kind"].lower()
@@ -133,3 +151,12 @@ def strip_open_toggle(line: str) -> tuple[str, str]:
     if match is None:
         return "", line
     return match.group(), line[match.end() :]
+
+
+def between_units(line: str, bare: str, *, after_break: bool) -> bool:
+    """Say whether a line after a unit is a header rather than its text: a section heading
+    (after a finished line: "... of Mr\nA. Example" is a wrapped name), the websites' lines,
+    the debate line printed after the text (``line`` still carries a note's token: "[^1]:
+    Assembly debate ..." is a note)."""
+    heading = after_break and SECTION_HEADING.match(bare)
+    return bool(heading or SITE_CHROME.match(bare) or TRAILER.match(line))

@@ -76,8 +76,7 @@ class Reader:
 
     def read_line(self, raw: str, line_number: int) -> str | None:
         if self.notes.is_pending("*") and (star := STAR_NOTE.match(raw)):
-            self.note = self.notes.start("*", raw[star.end() :])
-            self.page_note = False
+            self._start_note("*", raw[star.end() :])
             return None
         starred = STAR_GLUED.search(without_emphasis(raw)) and not hdr.is_header(raw)
         if not self.starred and starred:  # not "Provisional versions*" and its "*subject to"
@@ -100,8 +99,7 @@ class Reader:
         if line.startswith(NOTE):
             self.gap_explained = True
             self.refer(line[len(NOTE) :])
-            self.note = self.notes.start(line[len(NOTE) :])
-            self.page_note = False
+            self._start_note(line[len(NOTE) :])
             self.fresh_note = True
             return None
         if self.fresh_note and self.units and (split := REFERENCE_THEN_TEXT.match(line)):
@@ -124,26 +122,29 @@ class Reader:
                 self.note = None
                 self._after(self.units[-1].lines[-1])
             return None
-        if self.units and not self.note and hdr.TRAILER.match(line):  # not "[^1]: Assembly"
-            self.headers.append(bare)
-            return None
         if self.units and (hdr.END_OF_TEXT.match(bare) or self._other_title(bare)):
             return "stop"
+        if (
+            self.units
+            and not self.note
+            and hdr.between_units(line, bare, after_break=self.at_break)
+        ):
+            self.headers.append(bare)
+            self.at_break = True
+            return None
         if not self.units and self._lettered_from_the_start(line, bare):
             return None
         if not self.units and self.read_preamble(line, bare):
             self.intro = bare
             return None
         if line.startswith(REF_OPEN) and (match := REF.match(line)) and line[match.end() :].strip():
-            self.note = self.notes.start(match.group(1), line[match.end() :])
-            self.page_note = False
+            self._start_note(match.group(1), line[match.end() :])
             return None
         if (match := BRACKETED_NOTE.match(line)) and self.notes.is_pending(
             mark := match[1] or match[2]
         ):
             # "(1) Assembly debate on ..." (camera.it), "[1] ..." (a word processor's copy)
-            self.note = self.notes.start(mark, line[match.end() :])
-            self.page_note = False
+            self._start_note(mark, line[match.end() :])
             return None
         marker = read_marker(line, bare_items=self.undotted)
         if marker is not None and self.read_numbered(marker, line_number):
@@ -184,7 +185,7 @@ class Reader:
         sequential = top_level and int(marker.value) == self.notes.last_number() + 1
         # PDF notes are numbered "2 See ...", the units "2. The ...": among notes, the next
         # undotted number is the next note.
-        next_note = self.note is not None and sequential and not marker.dotted
+        next_note = self.note is not None and self.page_note and sequential and not marker.dotted
         if marker.dotted and self.units and in_quotation(self.units[-1].lines, straight=False):
             return False  # “1. Each Party ...\n2. Each Party ...”: the quoted text's numbers
         if new_path is not None and not (pending and looks_like_note) and not next_note:
@@ -204,8 +205,7 @@ class Reader:
         repeated = looks_like_note and self.notes.has_text(marker.value)
         quoted = marker.dotted and self.note is None and self._quoting()
         if top_level and (pending or repeated or (sequential and self.units and not quoted)):
-            self.note = self.notes.start(marker.value, marker.rest)
-            self.page_note = True
+            self._start_note(marker.value, marker.rest, page=not marker.dotted)
             return True
         if marker.kind == DECIMAL and marker.dotted and self.at_break and not quoted:
             if self.units:
@@ -252,6 +252,11 @@ class Reader:
                     self.refer(mark)
             join(target, line)
         self._after(line)
+
+    def _start_note(self, mark: str, text: str = "", *, page: bool = False) -> None:
+        """Open a note's text; ``page`` when it is a PDF page's "2 See ..." note."""
+        self.note = self.notes.start(mark, text)
+        self.page_note = page
 
     def _after(self, line: str) -> None:
         """Remember how a line of text ended, to tell a new unit from a wrapped line."""
