@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from tracker.db import begin_write, unit_of_work
-from tracker.mail.compose import HeaderInjectionError, build_email
+from tracker.mail.compose import HeaderInjectionError
 from tracker.mail.outbox import (
     RetryPolicy,
     claim_due_messages,
@@ -30,6 +30,7 @@ from tracker.mail.outbox import (
     renew_claims,
 )
 from tracker.mail.smtp import SendError, SmtpConnection, SmtpSettings
+from tracker.mail.wire import message_bytes
 from tracker.models import Subscriber
 
 _HOST = socket.gethostname()[:16]
@@ -229,7 +230,9 @@ def _send_batch(sender: _Sender, smtp: SmtpSettings, batch, on_progress) -> bool
                 sender.failed(claimed.id, "address suppressed after hard bounces", permanent=True)
                 continue
             try:
-                connection.send(build_email(claimed.headers, claimed.text_body, claimed.html_body))
+                headers = claimed.headers
+                data = message_bytes(headers, claimed.text_body, claimed.html_body)
+                connection.send_bytes(headers["From"], headers["To"], data)
             except HeaderInjectionError as error:
                 sender.failed(claimed.id, str(error), permanent=True)
             except SendError as error:
