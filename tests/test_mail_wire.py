@@ -83,6 +83,26 @@ def test_the_list_url_stays_whole_on_its_own_line():
         assert_same_message(headers, "x\n", "y\n")
 
 
+@pytest.mark.parametrize(
+    "to, message_id",
+    [
+        ("reader7@example.org", "<0123abcd@tracker.example.org>"),
+        ("first.last+tag@mail.example.org", "<a.b-c_d@x-y.example.org>"),
+        ("a..b@example.org", "<.dot@example.org>"),
+        ("Zoë Martin <zoe@example.org>", "<id with space@example.org>"),
+        ("x" * 62 + "@example.org", "<" + "y" * 50 + "@example.org>"),
+        ("user@[127.0.0.1]", "no-brackets@example.org"),
+        # Longer than the line: the policy folds it before the "<".
+        ("r@example.org", "<" + "e7f1" * 8 + "@resolution-2616-tracker.example.org>"),
+    ],
+)
+def test_recipients_and_message_ids_read_back_the_same(to, message_id):
+    headers = HEADERS | {"To": to, "Message-ID": message_id}
+    data = message_bytes(headers, "x\n", "y\n")
+    assert data.split(b"\r\n")[1:5] == old_bytes(headers, "x\n", "y\n").split(b"\r\n")[1:5]
+    assert_same_message(headers, "x\n", "y\n")
+
+
 def test_random_bodies_read_back_the_same_within_78_octets():
     # Trailing blanks near the line limit, "=", CR, lone dots and multibyte characters.
     alphabet = "ab .=\t\r\néЖ—€😀F"

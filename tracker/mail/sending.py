@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from tracker.db import begin_write, unit_of_work
 from tracker.mail.compose import HeaderInjectionError
@@ -101,7 +102,15 @@ class _Sender:
                 owner=self.owner,
             )
             self.renewed = time.monotonic()
-            return [_claimed(session, message) for message in messages]
+            ids = {m.subscriber_id for m in messages if m.subscriber_id is not None}
+            suppressed = set(
+                session.exec(
+                    select(Subscriber.id).where(
+                        col(Subscriber.id).in_(ids), col(Subscriber.suppressed_at).is_not(None)
+                    )
+                )
+            )
+            return [_claimed(m, m.subscriber_id in suppressed) for m in messages]
 
     def keep_claims(self, remaining: list[_Claimed]) -> None:
         """Renew the claims after a third of their time; raise ClaimLost if one was taken."""
@@ -175,16 +184,13 @@ def died_here(owner: str) -> bool:
     return False
 
 
-def _claimed(session, message) -> _Claimed:
-    subscriber = session.get(Subscriber, message.subscriber_id) if message.subscriber_id else None
+def _claimed(message, subscriber_suppressed: bool) -> _Claimed:
     return _Claimed(
         id=message.id,
         headers=dict(message.headers),
         text_body=message.text_body,
         html_body=message.html_body,
-        suppressed=bool(
-            subscriber and subscriber.suppressed_at and message.kind not in UNSUPPRESSED_KINDS
-        ),
+        suppressed=subscriber_suppressed and message.kind not in UNSUPPRESSED_KINDS,
     )
 
 

@@ -10,6 +10,7 @@ quoted-printable encoder and header registry were most of its time. The bodies g
 import binascii
 import functools
 import random
+import re
 import sys
 
 from tracker.mail.compose import _POLICY, _SHARED_HEADERS, _URL_HEADERS, MAX_LINE, check_header
@@ -23,7 +24,15 @@ _PART = (
 )
 
 
+# A bare address or Message-ID of these characters folds to itself: no need to parse it.
+_DOT_ATOMS = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_PLAIN = {"To": re.compile(_DOT_ATOMS), "Message-ID": re.compile(f"<{_DOT_ATOMS}>")}
+
+
 def _fold(name: str, value: str) -> bytes:
+    plain = _PLAIN.get(name)
+    if plain and len(name) + 2 + len(value) <= MAX_LINE and plain.fullmatch(value):
+        return f"{name}: {value}\r\n".encode("ascii")
     if name in _URL_HEADERS:
         # On the header's own line if it fits, else on the next (folding before the "<").
         fits = len(name) + 2 + len(value) <= MAX_LINE
