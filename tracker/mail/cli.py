@@ -9,7 +9,7 @@ from tracker import clock
 from tracker.db import begin_write
 from tracker.mail.alerts import queue_due_alerts
 from tracker.mail.digests import queue_digests
-from tracker.mail.outbox import outbox_counts
+from tracker.mail.outbox_reads import outbox_counts
 from tracker.mail.sending import TransportFailed, send_due_mail
 from tracker.mail.settings import retry_policy, smtp_settings
 

@@ -5,10 +5,11 @@ sender claims rows under its own owner token; every later write about a claimed 
 token, so a sender whose claim expired and was taken over can no longer mark anything.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -133,20 +134,26 @@ def claim_due_messages(
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     ).all()
-    claimed = []
-    until = now + timedelta(seconds=claim_seconds)
-    for message_id in candidates:
-        # The same condition again inside the UPDATE: of two senders, only one gets the row.
-        result = session.execute(
+    if not candidates:
+        return []
+    # The same condition again inside the UPDATE: of two senders, only one gets a row.
+    claimed = set(
+        session.execute(
             update(OutboxMessage)
-            .where(col(OutboxMessage.id) == message_id, _claimable(now))
-            .values(state="sending", claimed_until=until, claim_owner=owner)
+            .where(col(OutboxMessage.id).in_(candidates), _claimable(now))
+            .values(
+                state="sending",
+                claimed_until=now + timedelta(seconds=claim_seconds),
+                claim_owner=owner,
+            )
+            .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            claimed.append(message_id)
+        ).scalars()
+    )
     session.expire_all()
-    return [session.get(OutboxMessage, message_id) for message_id in claimed]
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed)))
+    by_id = {message.id: message for message in rows}
+    return [by_id[message_id] for message_id in candidates if message_id in claimed]
 
 
 def live_claim_owners(session: Session, *, now: datetime) -> set[str]:
@@ -189,22 +196,28 @@ def renew_claims(
     return set(held.all())
 
 
-def mark_sent(session: Session, message_id: int, *, owner: str, now: datetime) -> bool:
-    """Record that the SMTP server accepted the message; False if ``owner`` lost the claim."""
-    result = session.execute(
+@functools.cache
+def _mark_sent_statement():
+    # Built once: a sender marks thousands of messages a run, each in its own commit.
+    return (
         update(OutboxMessage)
-        .where(col(OutboxMessage.id) == message_id, _held_by(owner))
+        .where(col(OutboxMessage.id) == bindparam("row_id"), _held_by(bindparam("holder")))
         .values(
             state="sent",
-            sent_at=now,
+            sent_at=bindparam("sent_now"),
             attempts=OutboxMessage.attempts + 1,
             claimed_until=None,
             claim_owner=None,
             last_error=None,
         )
         .returning(OutboxMessage.subscriber_id)
-        .execution_options(synchronize_session=False)
     )
+
+
+def mark_sent(session: Session, message_id: int, *, owner: str, now: datetime) -> bool:
+    """Record that the SMTP server accepted the message; False if ``owner`` lost the claim."""
+    values = {"row_id": message_id, "holder": owner, "sent_now": now}
+    result = session.connection().execute(_mark_sent_statement(), values)
     row = result.first()
     if row is None:
         return False
@@ -274,23 +287,3 @@ def release_claims(session: Session, ids: list[int], *, owner: str, now: datetim
         .values(state="pending", claimed_until=None, claim_owner=None, next_attempt_at=now)
         .execution_options(synchronize_session=False)
     )
-
-
-def outbox_page(
-    session: Session, *, state: str | None, page: int, per_page: int
-) -> list[OutboxMessage]:
-    """Return one page of the outbox, newest first, optionally of one state."""
-    query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc())
-    if state:
-        query = query.where(OutboxMessage.state == state)
-    return list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
-
-
-def outbox_counts(session: Session) -> dict[str, int]:
-    """Return how many messages are in each state."""
-    rows = session.exec(
-        select(OutboxMessage.state, func.count()).group_by(col(OutboxMessage.state))
-    )
-    counts = {"pending": 0, "sending": 0, "sent": 0, "failed": 0}
-    counts.update(dict(rows.all()))
-    return counts

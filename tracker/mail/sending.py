@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from tracker.db import begin_write, unit_of_work
-from tracker.mail.compose import HeaderInjectionError, build_email
+from tracker.mail.compose import HeaderInjectionError
 from tracker.mail.outbox import (
     RetryPolicy,
     claim_due_messages,
@@ -30,6 +31,7 @@ from tracker.mail.outbox import (
     renew_claims,
 )
 from tracker.mail.smtp import SendError, SmtpConnection, SmtpSettings
+from tracker.mail.wire import message_bytes
 from tracker.models import Subscriber
 
 _HOST = socket.gethostname()[:16]
@@ -100,7 +102,15 @@ class _Sender:
                 owner=self.owner,
             )
             self.renewed = time.monotonic()
-            return [_claimed(session, message) for message in messages]
+            ids = {m.subscriber_id for m in messages if m.subscriber_id is not None}
+            suppressed = set(
+                session.exec(
+                    select(Subscriber.id).where(
+                        col(Subscriber.id).in_(ids), col(Subscriber.suppressed_at).is_not(None)
+                    )
+                )
+            )
+            return [_claimed(m, m.subscriber_id in suppressed) for m in messages]
 
     def keep_claims(self, remaining: list[_Claimed]) -> None:
         """Renew the claims after a third of their time; raise ClaimLost if one was taken."""
@@ -174,16 +184,13 @@ def died_here(owner: str) -> bool:
     return False
 
 
-def _claimed(session, message) -> _Claimed:
-    subscriber = session.get(Subscriber, message.subscriber_id) if message.subscriber_id else None
+def _claimed(message, subscriber_suppressed: bool) -> _Claimed:
     return _Claimed(
         id=message.id,
         headers=dict(message.headers),
         text_body=message.text_body,
         html_body=message.html_body,
-        suppressed=bool(
-            subscriber and subscriber.suppressed_at and message.kind not in UNSUPPRESSED_KINDS
-        ),
+        suppressed=subscriber_suppressed and message.kind not in UNSUPPRESSED_KINDS,
     )
 
 
@@ -229,7 +236,9 @@ def _send_batch(sender: _Sender, smtp: SmtpSettings, batch, on_progress) -> bool
                 sender.failed(claimed.id, "address suppressed after hard bounces", permanent=True)
                 continue
             try:
-                connection.send(build_email(claimed.headers, claimed.text_body, claimed.html_body))
+                headers = claimed.headers
+                data = message_bytes(headers, claimed.text_body, claimed.html_body)
+                connection.send_bytes(headers["From"], headers["To"], data)
             except HeaderInjectionError as error:
                 sender.failed(claimed.id, str(error), permanent=True)
             except SendError as error:

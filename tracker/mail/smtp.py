@@ -89,10 +89,14 @@ class SmtpConnection:
 
     def send(self, message: EmailMessage) -> None:
         """Send one message to its one recipient; raise SendError saying whose fault it is."""
-        assert self._smtp is not None, "use SmtpConnection as a context manager"
-        sender = parseaddr(message["From"])[1]
-        recipient = parseaddr(message["To"])[1]
         data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        self.send_bytes(str(message["From"]), str(message["To"]), data)
+
+    def send_bytes(self, mail_from: str, to: str, data: bytes) -> None:
+        """Send a message already written out (CRLF lines) from the ``From`` to the ``To``."""
+        assert self._smtp is not None, "use SmtpConnection as a context manager"
+        sender = parseaddr(mail_from)[1]
+        recipient = parseaddr(to)[1]
         stage = "MAIL FROM"
         try:
             code, text = self._smtp.mail(sender)

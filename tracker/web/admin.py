@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlmodel import col, select
 
 from tracker.db import get_session
-from tracker.mail.outbox import outbox_counts, outbox_page
+from tracker.mail.outbox_reads import outbox_counts, outbox_page
 from tracker.mail.suppression import lift_suppression, suppressed_subscribers
 from tracker.models import Subscriber, User
 from tracker.users import UserError, create_user, rename_user, set_active
