@@ -124,3 +124,21 @@ def test_the_change_feed_filters_by_text_and_by_a_texts_paragraph(app, engine, t
     wrong = client.get("/changes?text=res-2616&item=res-1526:7")
     assert wrong.status_code == 400 and "is not in the text" in wrong.get_data(as_text=True)
     assert client.get("/changes?text=nope").status_code == 400
+
+
+def test_events_of_two_texts_in_one_unit_of_work_each_name_their_own_text(app, engine, tmp_path):
+    from tracker.events import append_item_event
+
+    import_old_text(app, tmp_path)
+    with unit_of_work(engine) as session:
+        items = session.exec(
+            select(Document.slug, Item).join(Item, Item.document_id == Document.id)
+            .where(Item.number == "7")
+        ).all()  # fmt: skip
+        named = {
+            slug: append_item_event(
+                session, item, kind="test", summary="§7: x", actor=Actor("M"), now=clock.now()
+            ).payload["text"]
+            for slug, item in items
+        }
+    assert named == {"res-1526": "res-1526", "res-2616": "res-2616"}

@@ -1,7 +1,7 @@
 """The event log: every change, with an increasing id, read by every view of what changed."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
@@ -51,15 +51,48 @@ def append_event(
     return event
 
 
+class Person(Protocol):
+    """Who acts for a change: a display name and, for a user, the user's id."""
+
+    label: str
+    user_id: int | None
+
+
+def append_item_event(
+    session: Session,
+    item: Item,
+    *,
+    kind: str,
+    summary: str,
+    actor: Person,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> Event:
+    """Append an event about one paragraph, made by a person; the payload names the paragraph."""
+    return append_event(
+        session,
+        kind=kind,
+        summary=summary,
+        actor=actor.label,
+        user_id=actor.user_id,
+        now=now,
+        item_id=item.id,
+        payload={"item": item.number, **(payload or {})},
+    )
+
+
 def _with_text(session: Session, item_id: int | None, payload: dict[str, Any]) -> dict[str, Any]:
     if item_id is None or "text" in payload:
         return payload
-    slug = session.exec(
-        select(Document.slug)
-        .join(Item, col(Item.document_id) == Document.id)
-        .where(Item.id == item_id)
-    ).first()
-    return payload | {"text": slug} if slug is not None else payload
+    item = session.get(Item, item_id)  # in the session already: its writer just changed it
+    if item is None:
+        return payload
+    # A text's slug never changes: read once per text and session, not once per event.
+    slugs = session.info.setdefault("text_slugs", {})
+    if item.document_id not in slugs:
+        query = select(Document.slug).where(Document.id == item.document_id)
+        slugs[item.document_id] = session.exec(query).one()
+    return payload | {"text": slugs[item.document_id]}
 
 
 def events_after(session: Session, after: int, *, limit: int) -> list[Event]:

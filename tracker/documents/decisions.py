@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.documents.matching import watched_text_items
-from tracker.events import append_event
+from tracker.events import append_item_event
 from tracker.items.status_changes import (
     Actor,
     ContextItemError,
@@ -78,16 +78,14 @@ def link_document(
     source = session.get(WatchedSource, document.source_id)
     links, no_status = [], []
     for item in items:
-        event = append_event(
+        event = append_item_event(
             session,
+            item,
             kind="document_linked",
             summary=f"§{item.number}: document linked: {document.title}",
-            actor=actor.label,
-            user_id=actor.user_id,
+            actor=actor,
             now=now,
-            item_id=item.id,
             payload={
-                "item": item.number,
                 "document_id": document.id,
                 "title": document.title,
                 "link": document.link,

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from tracker.events import append_event
+from tracker.events import append_item_event
 from tracker.items.status_changes import Actor
 from tracker.models import Item, ItemTag, Tag
 from tracker.texts.roles import ROLES
@@ -25,15 +25,14 @@ def set_item_role(
         return False
     before, item.role, item.role_set_by = item.role, role, actor.label
     session.add(item)
-    append_event(
+    append_item_event(
         session,
+        item,
         kind="item_role_changed",
         summary=f"§{item.number}: classified as {role} (was {before})",
-        actor=actor.label,
-        user_id=actor.user_id,
+        actor=actor,
         now=now,
-        item_id=item.id,
-        payload={"item": item.number, "from": before, "to": role},
+        payload={"from": before, "to": role},
     )
     return True
 
@@ -54,15 +53,14 @@ def set_item_tags(
     session.execute(delete(ItemTag).where(col(ItemTag.item_id) == item.id))
     session.add_all(ItemTag(item_id=item.id, tag_id=tag.id) for tag in tags)
     labels = ", ".join(sorted(tag.label for tag in tags)) or "none"
-    append_event(
+    append_item_event(
         session,
+        item,
         kind="item_tags_changed",
         summary=f"§{item.number}: themes now {labels}",
-        actor=actor.label,
-        user_id=actor.user_id,
+        actor=actor,
         now=now,
-        item_id=item.id,
-        payload={"item": item.number, "from": sorted(before), "to": sorted(after)},
+        payload={"from": sorted(before), "to": sorted(after)},
     )
     session.flush()
     return True

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from tracker.events import append_event
+from tracker.events import append_item_event
 from tracker.items.status_changes import (
     Actor,
     ContextItemError,
@@ -78,16 +78,15 @@ def dismiss_review(
 
 
 def _resolution_event(session, review, item, resolution, note, actor, now) -> int:
-    event = append_event(
+    event = append_item_event(
         session,
+        item,
         kind=f"item_review_{resolution}",
         summary=f"§{item.number}: suggested status “{status_label(review.suggested_status)}”"
         f" {resolution}; status stays “{status_label(item.status)}”",
-        actor=actor.label,
-        user_id=actor.user_id,
+        actor=actor,
         now=now,
-        item_id=item.id,
-        payload={"item": item.number, "review": review.id, "note": note},
+        payload={"review": review.id, "note": note},
     )
     return event.id
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from tracker.events import append_event
+from tracker.events import append_item_event
 from tracker.items.statuses import Status, status_label
 from tracker.models import Item, StatusChange, User
 from tracker.safe_text import UnsafeText, clean_note
@@ -129,16 +129,14 @@ def record_status_change(
     if claimed.rowcount != 1:
         raise StaleItemError(item, changes_since(session, item, expected_version))
     summary = f"§{item.number}: {status_label(from_status)} → {status_label(target.value)}"
-    event = append_event(
+    event = append_item_event(
         session,
+        item,
         kind="item_status_changed",
         summary=summary,
-        actor=actor.label,
-        user_id=actor.user_id,
+        actor=actor,
         now=now,
-        item_id=item.id,
         payload={
-            "item": item.number,
             "from": from_status,
             "to": target.value,
             "note": note,

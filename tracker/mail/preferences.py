@@ -24,6 +24,7 @@ from tracker.models import (
     Tag,
     Treaty,
 )
+from tracker.texts.queries import LEGACY_TEXT
 
 FREQUENCIES = {
     "immediate": "Immediately, one email per change",
@@ -65,7 +66,7 @@ def _qualified(number: str, default_text: str) -> str:
 
 
 def validate_preferences(
-    session: Session, wanted: Preferences, *, default_text: str = "res-2616"
+    session: Session, wanted: Preferences, *, default_text: str = LEGACY_TEXT
 ) -> Preferences:
     """Return the preferences checked against what exists, or raise SubscriptionError."""
     if wanted.frequency not in FREQUENCIES:
@@ -110,7 +111,11 @@ def validate_preferences(
 
 
 def set_preferences(
-    session: Session, subscriber: Subscriber, wanted: Preferences, *, default_text: str = "res-2616"
+    session: Session,
+    subscriber: Subscriber,
+    wanted: Preferences,
+    *,
+    default_text: str = LEGACY_TEXT,
 ) -> None:
     """Replace a subscriber's frequency, scope, documents switch and topics; do not commit."""
     wanted = validate_preferences(session, wanted, default_text=default_text)

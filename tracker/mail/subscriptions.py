@@ -22,6 +22,7 @@ from tracker.mail.tokens import (
     token_matches,
 )
 from tracker.models import Event, OutboxMessage, SubscribeAttempt, Subscriber, SubscriptionTopic
+from tracker.texts.queries import LEGACY_TEXT
 from tracker.users import normalise_email
 
 
@@ -65,7 +66,7 @@ def start_subscription(
     email: str,
     wanted: Preferences,
     now: datetime,
-    default_text: str = "res-2616",
+    default_text: str = LEGACY_TEXT,
     language: str = "en",
 ) -> tuple[Subscriber, bool]:
     """Create or refresh an unconfirmed subscriber; return it and whether it was confirmed."""

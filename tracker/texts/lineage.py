@@ -7,15 +7,11 @@ the paragraph's history and subscribers see it.
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from tracker.events import append_event
+from tracker.events import Person, append_item_event
 from tracker.models import Document, Item, ItemLineage
-
-if TYPE_CHECKING:
-    from tracker.items.status_changes import Actor
 
 
 class LineageError(ValueError):
@@ -31,7 +27,7 @@ class Relative:
 
 
 def mark_successor(
-    session: Session, item: Item, predecessor: Item, *, actor: "Actor", now: datetime
+    session: Session, item: Item, predecessor: Item, *, actor: Person, now: datetime
 ) -> ItemLineage:
     """Record that ``item`` continues ``predecessor`` (a paragraph of an earlier text)."""
     newer = session.get(Document, item.document_id)
@@ -54,16 +50,14 @@ def mark_successor(
         item_id=item.id, predecessor_id=predecessor.id, marked_at=now, marked_by=actor.label[:200]
     )
     session.add(mark)
-    append_event(
+    append_item_event(
         session,
+        item,
         kind="item_lineage_marked",
         summary=f"§{item.number}: continues {older.reference} §{predecessor.number}",
-        actor=actor.label,
-        user_id=actor.user_id,
+        actor=actor,
         now=now,
-        item_id=item.id,
         payload={
-            "item": item.number,
             "predecessor_text": older.slug,
             "predecessor_item": predecessor.number,
         },
