@@ -7,7 +7,8 @@ from sqlmodel import Session, col, select
 
 from tracker.items.statuses import Status
 from tracker.items.tags import get_tag, item_ids_tagged
-from tracker.models import Item
+from tracker.models import Document, Item
+from tracker.texts.queries import get_text
 from tracker.texts.roles import CONTEXT, OPERATIVE
 
 SEARCH_MAX_LENGTH = 200
@@ -119,6 +120,13 @@ def get_item(session: Session, number: str, *, document_id: int | None = None) -
     if document_id is not None:
         query = query.where(Item.document_id == document_id)
     return session.exec(query.order_by(col(Item.document_id))).first()
+
+
+def get_text_item(session: Session, slug: str, number: str) -> tuple[Document, Item] | None:
+    """Return a tracked text and its paragraph with that number, or None if either is missing."""
+    text = get_text(session, slug)
+    item = get_item(session, number, document_id=text.id) if text else None
+    return (text, item) if item is not None else None
 
 
 def child_items(session: Session, item: Item) -> list[Item]:

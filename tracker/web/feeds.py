@@ -11,10 +11,9 @@ from tracker.db import get_session
 from tracker.exports.calendar import deadlines_calendar
 from tracker.exports.queries import item_feed_events, item_keys, treaty_feed_events
 from tracker.exports.records import Links, who
-from tracker.items.queries import get_item
+from tracker.items.queries import get_text_item
 from tracker.models import Event
 from tracker.safe_text import xml_safe
-from tracker.texts.queries import get_text
 from tracker.treaties.queries import get_treaty, treaty_label
 from tracker.web.api import public_names
 from tracker.web.caching import public
@@ -52,10 +51,10 @@ def atom_response(events: list[Event], *, title: str, path: str, page_url: str):
 @public(cors=True)
 def item_feed(slug: str, number: str):
     session = get_session()
-    text = get_text(session, slug)
-    item = get_item(session, number, document_id=text.id) if text else None
-    if item is None:
+    found = get_text_item(session, slug, number)
+    if found is None:
         abort(404)
+    text, item = found
     return atom_response(
         item_feed_events(session, item.id, limit=FEED_LENGTH),
         title=f"{text.reference} §{item.number}: changes",

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from tracker import clock
 from tracker.db import begin_write, get_session
 from tracker.items.classification import ClassificationError, set_item_role, set_item_tags
-from tracker.items.queries import get_item
+from tracker.items.queries import get_text_item
 from tracker.items.status_changes import (
     Actor,
     StaleItemError,
@@ -17,7 +17,7 @@ from tracker.items.statuses import STATUS_INFO
 from tracker.items.tags import all_tags, tags_by_item
 from tracker.models import Item
 from tracker.texts.lineage import LineageError, earlier_items, mark_successor
-from tracker.texts.queries import LEGACY_TEXT, get_text
+from tracker.texts.queries import LEGACY_TEXT
 from tracker.web.forms import ClassifyForm, LineageForm, StatusChangeForm
 from tracker.web.request_guards import MAX_ID
 from tracker.web.security import csrf, login_required
@@ -63,12 +63,11 @@ def _current_text(endpoint: str, values: dict) -> None:
 
 def _item(slug: str, number: str) -> Item:
     """Return the item of that text, or answer 404; remember the text for links."""
-    text = get_text(get_session(), slug)
-    item = get_item(get_session(), number, document_id=text.id) if text else None
-    if item is None:
+    found = get_text_item(get_session(), slug, number)
+    if found is None:
         abort(404)
     g.text_slug = slug
-    return item
+    return found[1]
 
 
 @bp.get("/items/<number>/status")
@@ -161,10 +160,7 @@ def lineage_form(db, item: Item) -> LineageForm:
 @login_required()
 def mark_lineage(slug: str, number: str):
     db = get_session()
-    text = get_text(db, slug)
-    item = get_item(db, number, document_id=text.id) if text else None
-    if item is None:
-        abort(404)
+    item = _item(slug, number)
     form = lineage_form(db, item)
     if not form.validate():
         flash(_("Choose a paragraph of an earlier text."))

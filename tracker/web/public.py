@@ -26,7 +26,7 @@ from tracker.items.queries import (
     child_items,
     context_count,
     dashboard_rows,
-    get_item,
+    get_text_item,
     parent_item,
     status_counts,
 )
@@ -157,10 +157,10 @@ def legacy_item(number: str):
 @public()
 def item_detail(slug: str, number: str):
     session = get_session()
-    text = get_text(session, slug)
-    item = get_item(session, number, document_id=text.id) if text else None
-    if item is None:
+    found = get_text_item(session, slug, number)
+    if found is None:
         abort(404)
+    text, item = found
     g.text_slug = slug
     page = page_argument()
     history = status_history(
