@@ -26,7 +26,8 @@ def _translated_change(event: Event, change: str) -> str:
     The stored summary is English text; a status change and a treaty state change are told
     again from their payload's values, which the catalogues translate.
     """
-    if get_locale() is None or get_locale().language == "en":
+    locale = get_locale()
+    if locale is None or locale.language == "en":
         return change  # the summary as written
     before, after = event.payload.get("from"), event.payload.get("to")
     if event.kind == "item_status_changed" and before in STATUS_VALUES and after in STATUS_VALUES:
