@@ -221,3 +221,20 @@ def test_an_allowed_private_network_is_connected_to_through_the_pinned_address(s
     finally:
         fetcher.close()
     assert site.requests["/feed"] == 1
+
+
+def test_when_the_first_checked_address_refuses_the_next_one_is_tried(site):
+    from tracker.sources.fetching import SafeFetcher
+
+    url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "two.internal")
+    fetcher = SafeFetcher(
+        user_agent="test",
+        timeout_seconds=2,
+        allowed_networks=("127.0.0.0/8",),
+        # Nothing listens on 127.0.0.2: that connection is refused, the next address answers.
+        resolve=lambda host, port: ["127.0.0.2", "127.0.0.1"],
+    )
+    try:
+        assert b"Istanbul Convention news" in fetcher.get(url).body
+    finally:
+        fetcher.close()
