@@ -19,7 +19,7 @@ from tests.treaty_helpers import (
     serve_seeded_states,
     treaty,
 )
-from tracker.models import ItemReview, RawResponse, SourceStatus, TreatyStateChange
+from tracker.models import ItemReview, RawResponse, SourceStatus, Treaty, TreatyStateChange
 from tracker.sources.evidence import prune_responses
 
 
@@ -79,6 +79,32 @@ def test_identical_responses_are_stored_once_and_poll_is_idempotent(app, engine,
     assert len(events(engine)) == events_after_first
     with Session(engine) as session:
         assert len(session.exec(select(RawResponse)).all()) == 10
+
+
+def test_an_unchanged_poll_records_every_read_and_ends_a_run_of_failures(app, engine, fake):
+    poll(app, fake)
+    fake.respond_next(SIGNATURES_PATH, "{not json")
+    assert poll(app, fake, now=NOW + timedelta(hours=1))["failed"] == 1
+    [failed] = [t for t in polled(engine) if t.consecutive_failures]
+    later = NOW + timedelta(hours=6)
+    assert poll(app, fake, now=later) == poll_counts(unchanged=10)
+    for read in polled(engine):
+        assert (read.last_checked_at, read.last_success_at) == (later, later), read.slug
+        assert read.consecutive_failures == 0 and read.pending_state is None
+    again = treaty(engine, failed.slug)
+    assert again.last_error == failed.last_error and again.last_error_at == NOW + timedelta(hours=1)
+
+
+def polled(engine) -> list[Treaty]:
+    """Return the polled treaties as stored now."""
+    with Session(engine) as session:
+        return list(session.exec(select(Treaty).where(Treaty.polled)))
+
+
+def poll_counts(**outcomes: int) -> dict[str, int]:
+    """Return the counts of a poll of the ten seeded treaties that failed nowhere."""
+    counts = dict.fromkeys(("changed", "confirmed", "stored", "failed", "skipped_rows"), 0)
+    return counts | {"treaties": 10, "pruned": 0} | outcomes
 
 
 def test_retention_keeps_referenced_and_latest_responses(app, engine, fake):

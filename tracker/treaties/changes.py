@@ -3,12 +3,15 @@
 - ``record_treaty_change``: state and dates, the history row, the event and the item flags;
 - ``record_seeded_state``: the first history row of a treaty loaded from the seeds;
 - ``set_pending_change``: the move waiting for confirmation by the next observation (or none);
-- ``record_treaty_check``: when the treaty was last checked, last read, and the last error.
+- ``record_treaty_check``: when the treaty was last checked, last read, and the last error
+  (``record_treaty_reads``: the same for many successful reads at once).
 """
 
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col
 
 from tracker.events import append_event
 from tracker.items.statuses import status_label
@@ -168,6 +171,8 @@ def set_pending_change(
 ) -> None:
     """Hold a (state, dates) move until another observation agrees, or clear it with None."""
     if pending is None:
+        if (treaty.pending_state, treaty.pending_dates, treaty.pending_since) == (None,) * 3:
+            return  # nothing waits: an unchanged poll writes nothing here
         treaty.pending_state = treaty.pending_dates = treaty.pending_since = None
     else:
         state, dates = pending
@@ -191,3 +196,28 @@ def record_treaty_check(
         treaty.last_error, treaty.last_error_at = error, now
         treaty.consecutive_failures = (treaty.consecutive_failures or 0) + 1
     session.add(treaty)
+
+
+def record_treaty_reads(session: Session, treaties: list[Treaty], *, now: datetime) -> None:
+    """Record that each of these treaties was read successfully now.
+
+    A poll reads every watched treaty: those not failing before are written in one UPDATE and
+    their loaded rows given the values as if read back, so they are not flushed again one by
+    one; the others go through ``record_treaty_check``.
+    """
+    steady = [treaty for treaty in treaties if not treaty.consecutive_failures]
+    for treaty in treaties:
+        if treaty.consecutive_failures:
+            record_treaty_check(session, treaty, now=now)
+    if not steady:
+        return
+    session.execute(
+        update(Treaty)
+        .where(col(Treaty.id).in_([treaty.id for treaty in steady]))
+        .values(last_checked_at=now, last_success_at=now, consecutive_failures=0)
+        .execution_options(synchronize_session=False)
+    )
+    for treaty in steady:
+        set_committed_value(treaty, "last_checked_at", now)
+        set_committed_value(treaty, "last_success_at", now)
+        set_committed_value(treaty, "consecutive_failures", 0)

@@ -26,7 +26,6 @@ from tracker.sources.treaty_office import (
 )
 from tracker.treaties.changes import (
     record_treaty_change,
-    record_treaty_check,
     set_pending_change,
 )
 from tracker.treaties.queries import dates_from_json, treaty_dates
@@ -125,10 +124,10 @@ def apply_observation(
 ) -> tuple[str, bool]:
     """Store the evidence, compare with the treaty, record a change; name the outcome.
 
+    The caller records the successful read itself (``record_treaty_reads``, once per poll).
     Returns the outcome ("unchanged", "pending", "confirmed" or "changed") and whether a new
     raw response was stored. ``last`` as for ``interpret``.
     """
-    record_treaty_check(session, treaty, now=now)
     fetch = observation.fetch
     raw, stored = store_response(
         session,

@@ -19,7 +19,7 @@ from tracker.models import SourceStatus, Treaty
 from tracker.sources.evidence import latest_responses, prune_responses, stored_hashes
 from tracker.sources.health import TREATY_OFFICE, record_check_failure, record_check_success
 from tracker.sources.treaty_office import Observation, SourceError, TreatyOfficeClient
-from tracker.treaties.changes import record_treaty_check
+from tracker.treaties.changes import record_treaty_check, record_treaty_reads
 from tracker.treaties.observations import ACTOR, apply_observation, interpret
 from tracker.treaties.queries import polled_treaties, treaty_label
 
@@ -123,6 +123,7 @@ def record_poll(
     )
     validators = dict(sent_validators)
     failed_treaties: list[Treaty] = []
+    read_treaties: list[Treaty] = []
     # Read up front, in two queries, what each instrument's outcome compares with: the loop
     # then only writes, and the session flushes those writes together.
     ids = [result.treaty.id for result in results]
@@ -146,6 +147,7 @@ def record_poll(
             poll.failures.append(f"{result.treaty.label}: {error}")
             failed_treaties.append(treaty)
             continue
+        read_treaties.append(treaty)
         outcome, stored = apply_observation(
             session, treaty, observation, settings=settings, now=now, last=last
         )
@@ -153,6 +155,7 @@ def record_poll(
         poll.counts["stored"] += int(stored)
         poll.counts["skipped_rows"] += len(observation.chart.skipped if observation.chart else ())
         _keep_validators(validators, new_validators, observation)
+    record_treaty_reads(session, read_treaties, now=now)
     poll.counts["failed"] = len(poll.failures)
     if poll.failures:
         record_check_failure(
@@ -166,9 +169,7 @@ def record_poll(
             validators=validators,
         )
     else:
-        record_check_success(
-            session, TREATY_OFFICE, now=now, actor=ACTOR, validators=validators
-        )
+        record_check_success(session, TREATY_OFFICE, now=now, actor=ACTOR, validators=validators)
     poll.counts["pruned"] = prune_responses(
         session, now=now, retention_days=settings.raw_retention_days
     )
