@@ -4,8 +4,14 @@ from collections.abc import Callable
 
 from jobs.context import JobContext, UnitsFailed
 from tracker.db import begin_write, unit_of_work
-from tracker.sources.treaty_office import HttpPolicy, TreatyOfficeClient
-from tracker.treaties.polling import PollResult, fetch_observations, read_watch_list, record_poll
+from tracker.sources.treaty_office import ApiSettings, HttpPolicy, TreatyOfficeClient
+from tracker.treaties.polling import (
+    PollResult,
+    fetch_observations,
+    read_watch_list,
+    record_poll,
+    remembered_api_settings,
+)
 
 
 def build_client(
@@ -13,8 +19,12 @@ def build_client(
     *,
     sleep: Callable[[float], None] | None = None,
     validators: dict | None = None,
+    remembered: ApiSettings | None = None,
 ) -> TreatyOfficeClient:
-    """Return a Treaty Office client configured from the settings."""
+    """Return a Treaty Office client configured from the settings.
+
+    ``remembered``: what the page shell told an earlier poll, used instead of reading it again.
+    """
     settings = ctx.settings
     options: dict = {} if sleep is None else {"sleep": sleep}
     if validators is not None:
@@ -23,6 +33,7 @@ def build_client(
         settings.coe_page_url,
         settings.coe_api_url,
         settings.coe_token,
+        remembered=remembered,
         country=settings.coe_country,
         user_agent=settings.user_agent,
         timeout_seconds=settings.http_timeout_seconds,
@@ -45,9 +56,10 @@ def poll(
     """Poll every watched treaty once; return the counts and each failed instrument."""
     with unit_of_work(ctx.engine) as session:
         watched, validators = read_watch_list(session)
+        remembered = remembered_api_settings(session, ctx.settings.coe_page_url, now=ctx.now)
     own_client = client is None
     if client is None:
-        client = build_client(ctx, sleep=sleep, validators=dict(validators))
+        client = build_client(ctx, sleep=sleep, validators=dict(validators), remembered=remembered)
     else:
         client.validators = dict(validators)
     try:
@@ -64,6 +76,7 @@ def poll(
             new_validators=client.validators,
             settings=ctx.settings,
             now=ctx.now,
+            page_read=client.settings if client.settings_source == "page" else None,
         )
 
 

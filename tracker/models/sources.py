@@ -1,6 +1,5 @@
 """What sources answered (kept as evidence) and how their checks went."""
 
-
 from datetime import datetime
 from typing import Any
 
@@ -36,3 +35,8 @@ class SourceStatus(SQLModel, table=True):
     failing: bool = False
     # ETag / Last-Modified per URL from the last successful check, for conditional requests.
     validators: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # What the source's page shell last said (page, api_url, token, read_at): the next checks
+    # use it without reading the page again (tracker.sources.health.record_page_settings).
+    page_settings: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )

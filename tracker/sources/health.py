@@ -1,7 +1,8 @@
 """How each source's checks went: one row per source, and the failing/recovered events.
 
 The one writer of a source's health and validators: ``record_check_success`` (and its bulk
-form ``record_unchanged_successes``) and ``record_check_failure``.
+form ``record_unchanged_successes``) and ``record_check_failure``; and of what its page shell
+said: ``record_page_settings``.
 """
 
 from collections.abc import Mapping
@@ -52,6 +53,34 @@ def record_check_success(
         status.validators = dict(validators)
     session.add(status)
     session.flush()
+
+
+def record_page_settings(
+    session: Session, name: str, *, page_url: str, api_url: str, token: str, now: datetime
+) -> None:
+    """Remember the API URL and token that the source's page shell gave, and when."""
+    status = source_status(session, name)
+    status.page_settings = {
+        "page_url": page_url,
+        "api_url": api_url,
+        "token": token,
+        "read_at": now.isoformat(),
+    }
+    session.add(status)
+
+
+def page_settings(
+    session: Session, name: str, *, page_url: str
+) -> tuple[str, str, datetime] | None:
+    """Return (API URL, token, when read) that ``page_url`` last gave for the source, if any."""
+    status = session.get(SourceStatus, name)
+    known = (status.page_settings or {}) if status else {}
+    if known.get("page_url") != page_url:
+        return None  # another page is configured now: what the old one said does not count
+    try:
+        return known["api_url"], known["token"], datetime.fromisoformat(known["read_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def record_unchanged_successes(

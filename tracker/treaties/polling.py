@@ -10,20 +10,30 @@ its validators are written through ``tracker.sources.health``; a treaty's state 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.models import SourceStatus, Treaty
 from tracker.sources.evidence import latest_responses, prune_responses, stored_hashes
-from tracker.sources.health import TREATY_OFFICE, record_check_failure, record_check_success
-from tracker.sources.treaty_office import Observation, SourceError, TreatyOfficeClient
+from tracker.sources.health import (
+    TREATY_OFFICE,
+    page_settings,
+    record_check_failure,
+    record_check_success,
+    record_page_settings,
+)
+from tracker.sources.treaty_office import ApiSettings, Observation, SourceError, TreatyOfficeClient
 from tracker.treaties.changes import record_treaty_check, record_treaty_reads
 from tracker.treaties.observations import ACTOR, apply_observation, interpret
 from tracker.treaties.queries import polled_treaties, treaty_label
 
 logger = logging.getLogger(__name__)
+
+#: How long what the page shell said is used without reading the page again. The token has not
+#: changed since 2022; a refused token, an unreachable API or a 404 read the page at once.
+PAGE_SETTINGS_MAX_AGE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,19 @@ def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
     return watched, usable
 
 
+def remembered_api_settings(
+    session: Session, page_url: str, *, now: datetime
+) -> ApiSettings | None:
+    """Return the API URL and token the page shell gave a poll less than a day ago, if any."""
+    known = page_settings(session, TREATY_OFFICE, page_url=page_url)
+    if known is None:
+        return None
+    api_url, token, read_at = known
+    if not timedelta(0) <= now - read_at < PAGE_SETTINGS_MAX_AGE:
+        return None
+    return ApiSettings(api_url=api_url, token=token)
+
+
 def fetch_observations(
     client: TreatyOfficeClient, watched: list[WatchedTreaty], *, today: date
 ) -> list[InstrumentResult]:
@@ -115,8 +138,12 @@ def record_poll(
     new_validators: dict,
     settings: Settings,
     now: datetime,
+    page_read: ApiSettings | None = None,
 ) -> PollResult:
-    """Record each instrument's outcome, then the source's health and validators; count."""
+    """Record each instrument's outcome, then the source's health and validators; count.
+
+    ``page_read``: what the page shell said, when this poll read it.
+    """
     poll = PollResult(
         counts=dict.fromkeys(("changed", "confirmed", "stored", "failed", "skipped_rows"), 0)
         | {"treaties": len(results)}
@@ -170,6 +197,15 @@ def record_poll(
         )
     else:
         record_check_success(session, TREATY_OFFICE, now=now, actor=ACTOR, validators=validators)
+    if page_read is not None:
+        record_page_settings(
+            session,
+            TREATY_OFFICE,
+            page_url=settings.coe_page_url,
+            api_url=page_read.api_url,
+            token=page_read.token,
+            now=now,
+        )
     poll.counts["pruned"] = prune_responses(
         session, now=now, retention_days=settings.raw_retention_days
     )

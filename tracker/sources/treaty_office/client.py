@@ -11,7 +11,13 @@ from urllib.parse import urlencode, urlsplit
 from tracker.treaties.states import derive_treaty_state
 
 from . import http
-from .errors import ChallengePageError, SourceError, SourceHttpError, TokenRefusedError
+from .errors import (
+    ChallengePageError,
+    SourceConnectionError,
+    SourceError,
+    SourceHttpError,
+    TokenRefusedError,
+)
 from .http import FetchResult
 from .page_shell import ApiSettings, is_challenge_page, read_api_settings
 from .policy import HttpPolicy, Validators
@@ -24,6 +30,8 @@ API_URL = "https://conventions-ws.coe.int/WS_LFRConventions/"
 #: The public key the page shell has set since 2022; used when the page cannot be read.
 DEFAULT_TOKEN = "hfghhgp2q5vgwg1hbn532kw71zgtww7e"
 REFUSED_STATUSES = (401, 403)
+#: What remembered settings may meet when the API moved: the page shell is then read again.
+MOVED_STATUSES = (404, 410)
 #: Requests in flight at once to the API host: a few hide the network's latency without
 #: pressing a public service.
 PARALLEL_REQUESTS = 4
@@ -73,7 +81,13 @@ class TreatyOfficeClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], datetime] = http.utc_now,
         parallel: int = PARALLEL_REQUESTS,
+        remembered: ApiSettings | None = None,
     ) -> None:
+        """``api_url`` and ``token`` are the configured settings, used when the page shell
+        cannot be read. ``remembered``: what the page shell told an earlier poll; the page is
+        then not read at the start, only when the API refuses the token, cannot be reached, or
+        answers 404 or 410 (it may have moved).
+        """
         if not user_agent:
             raise ValueError("a User-Agent naming the application and a contact is required")
         self.page_url = page_url
@@ -81,20 +95,21 @@ class TreatyOfficeClient:
         self.language = language
         self.policy = policy or HttpPolicy()
         self.validators: Validators = {} if validators is None else validators
-        self.settings = ApiSettings(api_url=api_url, token=token)
-        self.settings_source = "configured"
-        self._started = not read_page_on_start
+        self.configured = ApiSettings(api_url=api_url, token=token)
+        self.settings = remembered or self.configured
+        self.settings_source = "configured" if remembered is None else "remembered"
+        self._started = remembered is not None or not read_page_on_start
         self._refresh_failed: str | None = None
         self._sleep = sleep
         self._clock = clock
         self.parallel = max(1, parallel)
         # Worker threads share the client: one of them at a time reads the page shell.
         self._settings_lock = threading.Lock()
-        api_host = urlsplit(self.settings.api_url).hostname
+        api_hosts = {urlsplit(api.api_url).hostname for api in (self.configured, self.settings)}
         self._http = http.build_client(
             user_agent=user_agent,
             timeout_seconds=timeout_seconds,
-            legacy_tls_hosts=[api_host] if api_host else [],
+            legacy_tls_hosts=sorted(host for host in api_hosts if host),
             connections=self.parallel + 1,  # the API's and the page shell's
         )
 
@@ -146,24 +161,27 @@ class TreatyOfficeClient:
         return f"{(settings or self.settings).api_url}api/signatures?{query}"
 
     def fetch_signatures(self, treaty_number: int, *, conditional: bool = True) -> FetchResult:
-        """Fetch the treaty's chart, reading a new token from the page shell once if refused.
+        """Fetch the treaty's chart; read the page shell once if refused, or if stale settings fail.
 
         ``conditional`` sends the URL's remembered validators, so the source may answer 304.
         """
         self.start()
-        refused_settings = self.settings
+        used = self.settings
         try:
             return self._get_signatures(treaty_number, conditional)
-        except SourceHttpError as exc:
-            if exc.status_code not in REFUSED_STATUSES:
+        except (SourceHttpError, SourceConnectionError) as exc:
+            refused = getattr(exc, "status_code", None) in REFUSED_STATUSES
+            if not (refused or self._may_be_stale(exc, used)):
                 raise
-            refused = exc
+            failed = exc
         with self._settings_lock:
             if self._refresh_failed is not None:
                 # The page shell was read afresh once already and its token is refused too.
-                raise TokenRefusedError(self._refresh_failed, url=refused.url)
-            if self.settings is refused_settings:  # else another worker read it meanwhile
-                self._read_refused_page(refused)
+                raise TokenRefusedError(self._refresh_failed, url=failed.url)
+            if self.settings is used:  # else another worker read it meanwhile
+                self._read_page_after(failed, refused=refused)
+        if not refused and self.settings == used:
+            raise failed  # the page names the same API and token: the API itself failed
         try:
             return self._get_signatures(treaty_number, conditional)
         except SourceHttpError as exc:
@@ -174,6 +192,26 @@ class TreatyOfficeClient:
                 f" read afresh from {self.page_url}"
             )
             raise TokenRefusedError(self._refresh_failed, url=exc.url) from exc
+
+    def _may_be_stale(self, exc: SourceError, used: ApiSettings) -> bool:
+        """Tell whether settings other than ``used`` might answer: read since, or remembered."""
+        if self.settings is not used:
+            return True
+        moved = getattr(exc, "status_code", None) in MOVED_STATUSES
+        stale = moved or isinstance(exc, SourceConnectionError)
+        return stale and self.settings_source == "remembered"
+
+    def _read_page_after(self, failed: SourceError, *, refused: bool) -> None:
+        if refused:
+            self._read_refused_page(failed)
+            return
+        logger.info("the remembered API settings failed (%s); reading the page shell", failed)
+        try:
+            self.read_settings_from_page()
+        except SourceError as exc:
+            logger.warning("using the configured API URL and token: %s", exc)
+            failed.message = f"{failed.message} (and the page shell could not be read: {exc})"
+            self.settings, self.settings_source = self.configured, "configured"
 
     def _read_refused_page(self, refused: SourceHttpError) -> None:
         logger.info("the API refused the token (%s); reading the page shell", refused.status_code)
