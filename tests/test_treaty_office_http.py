@@ -83,6 +83,17 @@ def test_timeout_is_retried_then_reported(fake_treaty_office, make_client, sleep
         client.observe(210)
 
 
+def test_the_deadline_counts_from_the_first_attempt(fake_treaty_office, make_client, sleeps):
+    for _ in range(3):
+        fake_treaty_office.delay_next(SIGNATURES_PATH, 2.0)
+    policy = HttpPolicy(deadline_seconds=0.5, max_attempts=4, jitter_seconds=0)
+    client = make_client(timeout_seconds=0.3, policy=policy)
+    with pytest.raises(SourceTimeoutError, match="did not answer in time"):
+        client.observe(210)
+    # Two timeouts of 0.3 s pass the 0.5 s deadline: no third attempt.
+    assert fake_treaty_office.count(SIGNATURES_PATH) == 2 and len(sleeps) == 1
+
+
 def test_total_deadline_stops_a_slow_body(fake_treaty_office, make_client):
     fake_treaty_office.stream_next(
         SIGNATURES_PATH, b"[" + b" " * 100 + b"]", chunk_size=10, interval=0.05

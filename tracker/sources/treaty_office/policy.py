@@ -1,6 +1,7 @@
 """Retry, backoff and conditional-request rules for fetching; free of any HTTP library."""
 
 import random
+import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,13 +42,23 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-def make_retrying(policy: HttpPolicy, *, sleep: Callable[[float], None]) -> tenacity.Retrying:
-    """Return a bounded retrier for errors marked ``retryable``, sleeping with ``sleep``."""
+def make_retrying(
+    policy: HttpPolicy, *, sleep: Callable[[float], None], started: float | None = None
+) -> tenacity.Retrying:
+    """Return a bounded retrier for errors marked ``retryable``, sleeping with ``sleep``.
+
+    ``started``: the ``time.monotonic()`` of a first attempt made before, which the deadline
+    counts from.
+    """
+    began = time.monotonic() if started is None else started
+
+    def past_deadline(_state: tenacity.RetryCallState) -> bool:
+        return time.monotonic() - began >= policy.deadline_seconds
+
     return tenacity.Retrying(
         # No new attempt after the deadline: a source that keeps timing out costs one deadline
         # (plus the attempt under way), not one per attempt.
-        stop=tenacity.stop_after_attempt(policy.max_attempts)
-        | tenacity.stop_after_delay(policy.deadline_seconds),
+        stop=tenacity.stop_any(tenacity.stop_after_attempt(policy.max_attempts), past_deadline),
         wait=retry_wait(policy),
         retry=tenacity.retry_if_exception(lambda exc: getattr(exc, "retryable", False)),
         sleep=sleep,
