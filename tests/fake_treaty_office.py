@@ -65,6 +65,8 @@ class FakeTreatyOffice:
         self.send_etag = False
         self.send_last_modified = False
         self.requests: list[SeenRequest] = []
+        #: Requests being answered now, and the most at once so far.
+        self.in_flight = self.max_in_flight = 0
         self._counts: Counter[str] = Counter()
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         # Per treaty number: answers for the next requests, and a fault given every time.
@@ -170,6 +172,16 @@ class FakeTreatyOffice:
             return [seen for seen in self.requests if seen.path == path][-1]
 
     def wsgi_app(self, environ: dict, start_response: Any) -> Any:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            return self._answer(environ, start_response)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+
+    def _answer(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
         with self._lock:
             self._counts[request.path] += 1

@@ -1,5 +1,6 @@
 """The poll's requests in parallel: each instrument keeps its own outcome, in watch-list order."""
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -32,6 +33,23 @@ def test_failed_instruments_keep_their_own_outcome_and_the_watch_list_order(app,
     assert treaty(engine, "cets-208").consecutive_failures == 1
     assert treaty(engine, "cets-208").last_success_at == NOW
     assert fake.count(SIGNATURES_PATH) == 2 * len(POLLED)
+
+
+def test_a_source_that_keeps_the_poll_waiting_is_asked_in_parallel(app, engine, fake):
+    for _ in POLLED:
+        fake.delay_next(SIGNATURES_PATH, 0.1)
+    result = poll_treaties.poll(make_ctx(app, fake), sleep=no_sleep)
+    assert result.counts["failed"] == 0 and result.counts["treaties"] == len(POLLED)
+    assert fake.max_in_flight == 4  # PARALLEL_REQUESTS
+    assert treaty(engine, "cets-210").last_success_at == NOW
+
+
+def test_a_quick_source_is_asked_one_request_at_a_time(app, engine, fake, caplog):
+    with caplog.at_level(logging.DEBUG, logger="tracker.treaties.polling"):
+        result = poll_treaties.poll(make_ctx(app, fake), sleep=no_sleep)
+    assert result.counts["failed"] == 0
+    assert fake.max_in_flight == 1
+    assert "one request at a time" in caplog.text
 
 
 def test_workers_refused_together_read_the_page_shell_once(fake):

@@ -8,6 +8,7 @@ its validators are written through ``tracker.sources.health``; a treaty's state 
 """
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 #: How long what the page shell said is used without reading the page again. The token has not
 #: changed since 2022; a refused token, an unreachable API or a 404 read the page at once.
 PAGE_SETTINGS_MAX_AGE = timedelta(days=1)
+#: A first answer that kept the poll waiting less than this comes from a source so near (a
+#: mirror, a test server) that asking it in parallel would gain less than the threads cost.
+NEAR_SOURCE_SECONDS = 0.005
 
 
 @dataclass(frozen=True)
@@ -102,15 +106,23 @@ def fetch_observations(
 ) -> list[InstrumentResult]:
     """Observe every treaty, in watch-list order; a failure is that treaty's outcome only.
 
-    The first treaty goes alone: it reads the page shell and proves the token and the host, so
-    a refused token or a dead host costs one request (with its retries), not one per worker.
-    The others then share ``client.parallel`` connections (they all go to one host).
+    The first treaty goes alone: it reads the page shell if need be and proves the token and
+    the host, so a refused token or a dead host costs one request (with its retries), not one
+    per worker. The others then share ``client.parallel`` connections (they all go to one
+    host), unless the first one spent less time waiting for the source than working on its
+    answer, or under ``NEAR_SOURCE_SECONDS``: threads hide the wait of a distant source, and
+    only add contention for the interpreter when the source is near and quick.
     """
     if not watched:
         return []
+    wall, work = time.perf_counter(), time.thread_time()
     first = _observe_one(client, watched[0], today)
-    if client.parallel <= 1 or len(watched) == 1:
+    work = time.thread_time() - work
+    waited = time.perf_counter() - wall - work
+    if client.parallel <= 1 or len(watched) == 1 or waited < max(work, NEAR_SOURCE_SECONDS):
+        logger.debug("one request at a time: the first waited %.1f ms", waited * 1000)
         return [first, *(_observe_one(client, treaty, today) for treaty in watched[1:])]
+    logger.debug("%d requests at a time: the first waited %.1f ms", client.parallel, waited * 1000)
     with ThreadPoolExecutor(client.parallel, thread_name_prefix="poll") as pool:
         rest = pool.map(lambda treaty: _observe_one(client, treaty, today), watched[1:])
         return [first, *rest]
