@@ -102,7 +102,11 @@ def remembered_api_settings(
 
 
 def fetch_observations(
-    client: TreatyOfficeClient, watched: list[WatchedTreaty], *, today: date
+    client: TreatyOfficeClient,
+    watched: list[WatchedTreaty],
+    *,
+    today: date,
+    near_source_seconds: float = NEAR_SOURCE_SECONDS,
 ) -> list[InstrumentResult]:
     """Observe every treaty, in watch-list order; a failure is that treaty's outcome only.
 
@@ -110,7 +114,7 @@ def fetch_observations(
     the host, so a refused token or a dead host costs one request (with its retries), not one
     per worker. The others then share ``client.parallel`` connections (they all go to one
     host), unless the first one spent less time waiting for the source than working on its
-    answer, or under ``NEAR_SOURCE_SECONDS``: threads hide the wait of a distant source, and
+    answer, or less than ``near_source_seconds``: threads hide the wait of a distant source, and
     only add contention for the interpreter when the source is near and quick.
     """
     if not watched:
@@ -119,7 +123,7 @@ def fetch_observations(
     first = _observe_one(client, watched[0], today)
     work = time.thread_time() - work
     waited = time.perf_counter() - wall - work
-    if client.parallel <= 1 or len(watched) == 1 or waited < max(work, NEAR_SOURCE_SECONDS):
+    if client.parallel <= 1 or len(watched) == 1 or waited < max(work, near_source_seconds):
         logger.debug("one request at a time: the first waited %.1f ms", waited * 1000)
         return [first, *(_observe_one(client, treaty, today) for treaty in watched[1:])]
     logger.debug("%d requests at a time: the first waited %.1f ms", client.parallel, waited * 1000)
