@@ -81,6 +81,7 @@ def test_identical_responses_are_stored_once_and_poll_is_idempotent(app, engine,
         assert len(session.exec(select(RawResponse)).all()) == 10
 
 
+@pytest.mark.postgres
 def test_an_unchanged_poll_records_every_read_and_ends_a_run_of_failures(app, engine, fake):
     poll(app, fake)
     fake.respond_next(SIGNATURES_PATH, "{not json")

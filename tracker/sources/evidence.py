@@ -1,6 +1,7 @@
 """Raw source responses kept as evidence: stored once per distinct answer, pruned by age."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
@@ -13,6 +14,16 @@ from tracker.models import RawResponse, Treaty, TreatyStateChange
 LOOK_UP = object()
 
 
+@dataclass(frozen=True)
+class StoredResponse:
+    """What a poll compares an answer with: a stored response, without its body."""
+
+    id: int
+    url: str
+    sha256: str
+    status_code: int
+
+
 def latest_response(session: Session, url: str, *, with_body: bool = True) -> RawResponse | None:
     """Return the last stored response of a URL (its body loaded only when asked for)."""
     query = select(RawResponse).where(RawResponse.url == url).order_by(col(RawResponse.id).desc())
@@ -21,8 +32,8 @@ def latest_response(session: Session, url: str, *, with_body: bool = True) -> Ra
     return session.exec(query.limit(1)).first()
 
 
-def latest_responses(session: Session, urls: Iterable[str]) -> dict[str, RawResponse]:
-    """Return the last stored response of each URL that has one, bodies not loaded: one query."""
+def latest_responses(session: Session, urls: Iterable[str]) -> dict[str, StoredResponse]:
+    """Return the last stored response of each URL that has one, without bodies: one query."""
     urls = list(urls)
     if not urls:
         return {}
@@ -31,8 +42,10 @@ def latest_responses(session: Session, urls: Iterable[str]) -> dict[str, RawResp
         .where(col(RawResponse.url).in_(urls))
         .group_by(col(RawResponse.url))
     )
-    query = select(RawResponse).where(col(RawResponse.id).in_(latest))
-    return {r.url: r for r in session.exec(query.options(defer(RawResponse.body)))}
+    columns = (RawResponse.id, RawResponse.url, RawResponse.sha256, RawResponse.status_code)
+    query = select(*columns).where(col(RawResponse.id).in_(latest))
+    # Plain rows: a poll reads one per instrument, and ORM objects cost more than the query.
+    return {row.url: StoredResponse(*row) for row in session.exec(query)}
 
 
 def stored_hashes(session: Session, urls: Iterable[str]) -> set[tuple[str, str]]:
@@ -69,8 +82,8 @@ def store_response(
     fetched_at: datetime,
     content_type: str | None,
     treaty_id: int | None = None,
-    last: RawResponse | None | object = LOOK_UP,
-) -> tuple[RawResponse, bool]:
+    last: RawResponse | StoredResponse | None | object = LOOK_UP,
+) -> tuple[RawResponse | StoredResponse, bool]:
     """Keep a response unless it is identical to the last one of its URL; tell if stored.
 
     ``last`` is that URL's last stored response (None: there is none) when the caller read it

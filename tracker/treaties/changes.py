@@ -9,7 +9,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
@@ -198,6 +198,16 @@ def record_treaty_check(
     session.add(treaty)
 
 
+# Built once: a poll runs it every time, and building the statement costs more than running it.
+_READ_NOW = (
+    update(Treaty)
+    .where(col(Treaty.id).in_(bindparam("ids", expanding=True)))
+    .values(last_checked_at=bindparam("now"), last_success_at=bindparam("now"))
+    .values(consecutive_failures=0)
+    .execution_options(synchronize_session=False)
+)
+
+
 def record_treaty_reads(session: Session, treaties: list[Treaty], *, now: datetime) -> None:
     """Record that each of these treaties was read successfully now.
 
@@ -211,12 +221,7 @@ def record_treaty_reads(session: Session, treaties: list[Treaty], *, now: dateti
             record_treaty_check(session, treaty, now=now)
     if not steady:
         return
-    session.execute(
-        update(Treaty)
-        .where(col(Treaty.id).in_([treaty.id for treaty in steady]))
-        .values(last_checked_at=now, last_success_at=now, consecutive_failures=0)
-        .execution_options(synchronize_session=False)
-    )
+    session.execute(_READ_NOW, {"ids": [treaty.id for treaty in steady], "now": now})
     for treaty in steady:
         set_committed_value(treaty, "last_checked_at", now)
         set_committed_value(treaty, "last_success_at", now)

@@ -14,7 +14,14 @@ from sqlmodel import Session
 
 from tracker.config import Settings
 from tracker.models import RawResponse, Treaty
-from tracker.sources.evidence import LOOK_UP, find_response, latest_response, store_response
+from tracker.sources.evidence import (
+    LOOK_UP,
+    StoredResponse,
+    find_response,
+    get_response,
+    latest_response,
+    store_response,
+)
 from tracker.sources.health import TREATY_OFFICE
 from tracker.sources.treaty_office import (
     Observation,
@@ -47,7 +54,7 @@ def interpret(
     *,
     settings: Settings,
     now: datetime,
-    last: RawResponse | None | object = LOOK_UP,
+    last: RawResponse | StoredResponse | None | object = LOOK_UP,
 ) -> Observation:
     """Return the observation to apply; raise ``SourceError`` when the answer can't be trusted.
 
@@ -59,7 +66,7 @@ def interpret(
     if chart is not None and not chart.has_row:
         if last is LOOK_UP:
             last = latest_response(session, observation.fetch.url, with_body=False)
-        _check_no_rows_lost(last, treaty, observation, settings=settings)
+        _check_no_rows_lost(session, last, treaty, observation, settings=settings)
     return observation
 
 
@@ -93,14 +100,20 @@ def _reread_not_modified(
 
 
 def _check_no_rows_lost(
-    last: RawResponse | None, treaty: Treaty, observation: Observation, *, settings: Settings
+    session: Session,
+    last: RawResponse | StoredResponse | None,
+    treaty: Treaty,
+    observation: Observation,
+    *,
+    settings: Settings,
 ) -> None:
     """Refuse a chart without the country's row that lost other rows since the last one read."""
     if last is None or last.sha256 == observation.fetch.sha256:
         return  # the same body read the same way: its body need not be loaded
+    body = get_response(session, last.id).body
     try:
         before = read_chart(
-            last.body, treaty_number=treaty.number, country_code=settings.coe_country
+            body, treaty_number=treaty.number, country_code=settings.coe_country
         ).other_rows
     except SourceError:
         return  # nothing to compare with
@@ -120,7 +133,7 @@ def apply_observation(
     *,
     settings: Settings,
     now: datetime,
-    last: RawResponse | None | object = LOOK_UP,
+    last: RawResponse | StoredResponse | None | object = LOOK_UP,
 ) -> tuple[str, bool]:
     """Store the evidence, compare with the treaty, record a change; name the outcome.
 

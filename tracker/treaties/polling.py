@@ -69,11 +69,21 @@ class PollResult:
     failures: list[str] = field(default_factory=list)
 
 
+#: What the fetch phase needs of each treaty: plain rows cost less than loading whole ones.
+WATCH_LIST_COLUMNS = (
+    Treaty.id,
+    Treaty.number,
+    Treaty.series,
+    Treaty.short_name,
+    Treaty.pending_state,
+)
+
+
 def read_watch_list(session: Session) -> tuple[list[WatchedTreaty], dict]:
     """Return the polled treaties and the validators whose stored body is at hand."""
     watched = [
         WatchedTreaty(t.id, t.number, treaty_label(t), conditional=t.pending_state is None)
-        for t in polled_treaties(session)
+        for t in polled_treaties(session, columns=WATCH_LIST_COLUMNS)
         if t.number
     ]
     status = session.get(SourceStatus, TREATY_OFFICE)

@@ -100,9 +100,10 @@ def all_treaties(session: Session) -> list[Treaty]:
     return list(session.exec(select(Treaty).order_by(col(Treaty.position), col(Treaty.id))))
 
 
-def polled_treaties(session: Session) -> list[Treaty]:
-    """Return the treaties read from the Treaty Office, in order."""
-    query = select(Treaty).where(col(Treaty.polled).is_(True)).order_by(col(Treaty.position))
+def polled_treaties(session: Session, *, columns: tuple = ()) -> list[Treaty]:
+    """Return the treaties read from the Treaty Office, in order; only ``columns`` if given."""
+    query = select(*columns) if columns else select(Treaty)
+    query = query.where(col(Treaty.polled).is_(True)).order_by(col(Treaty.position))
     return list(session.exec(query))
 
 
