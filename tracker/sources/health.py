@@ -91,11 +91,11 @@ def record_unchanged_successes(
     Sources that are failing (a recovery to announce), unknown, or whose validators changed
     go through ``record_check_success`` one by one.
     """
-    rows = session.exec(select(SourceStatus).where(col(SourceStatus.name).in_(list(validators))))
-    healthy = []
-    for status in rows:
-        if not status.failing and (status.validators or {}) == validators[status.name]:
-            healthy.append(status.name)
+    columns = (SourceStatus.name, SourceStatus.failing, SourceStatus.validators)
+    rows = session.exec(select(*columns).where(col(SourceStatus.name).in_(list(validators))))
+    healthy = [
+        name for name, failing, known in rows if not failing and (known or {}) == validators[name]
+    ]
     for name in set(validators) - set(healthy):
         record_check_success(session, name, now=now, actor=actor, validators=validators[name])
     if healthy:

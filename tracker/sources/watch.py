@@ -67,11 +67,21 @@ class CheckOutcome:
     error: str | None = None
 
 
+#: What a plan needs of a source: plain rows, since a run may read hundreds.
+PLAN_COLUMNS = (
+    WatchedSource.id,
+    WatchedSource.slug,
+    WatchedSource.kind,
+    WatchedSource.url,
+    WatchedSource.selector,
+)
+
+
 def due_plans(
     session: Session, *, now: datetime, slugs: list[str] | None = None
 ) -> list[CheckPlan]:
     """Return plans for the sources due now (or exactly the named ones, paused or not)."""
-    query = select(WatchedSource)
+    query = select(*PLAN_COLUMNS)
     if slugs:
         query = query.where(col(WatchedSource.slug).in_(slugs))
     else:
@@ -82,10 +92,13 @@ def due_plans(
     sources = list(session.exec(query.order_by(col(WatchedSource.id))))
     # Three queries for any number of sources: a run over hundreds stays cheap.
     names = [health_name(source) for source in sources]
-    statuses = {
-        s.name: s
-        for s in session.exec(select(SourceStatus).where(col(SourceStatus.name).in_(names)))
-    }
+    validators = dict(
+        session.exec(
+            select(SourceStatus.name, SourceStatus.validators).where(
+                col(SourceStatus.name).in_(names)
+            )
+        ).all()
+    )
     hashes = last_snapshot_hashes(session, [source.id for source in sources])
     return [
         CheckPlan(
@@ -94,10 +107,10 @@ def due_plans(
             kind=source.kind,
             url=source.url,
             selector=source.selector,
-            validators=dict(getattr(statuses.get(health_name(source)), "validators", None) or {}),
+            validators=dict(validators.get(name) or {}),
             last_sha256=hashes.get(source.id),
         )
-        for source in sources
+        for source, name in zip(sources, names, strict=True)
     ]
 
 
@@ -144,7 +157,8 @@ def fetch_all(fetcher: SafeFetcher, plans: list[CheckPlan]) -> list[CheckOutcome
 def record_unchanged(session: Session, outcomes: list[CheckOutcome], *, now: datetime) -> None:
     """Record many unchanged checks at once: health rows and next checks, a few statements."""
     ids = [outcome.plan.source_id for outcome in outcomes]
-    sources = session.exec(select(WatchedSource).where(col(WatchedSource.id).in_(ids))).all()
+    columns = (WatchedSource.id, WatchedSource.slug, WatchedSource.interval_minutes)
+    sources = session.exec(select(*columns).where(col(WatchedSource.id).in_(ids))).all()
     by_id = {source.id: source for source in sources}
     validators = {
         health_name(by_id[o.plan.source_id]): o.plan.validators
