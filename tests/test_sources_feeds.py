@@ -1,11 +1,15 @@
 """Feeds, listings and pages over several polls: new entries once, nothing twice."""
 
+import time
 from datetime import timedelta
 
 import pytest
 
+from jobs.check_sources import build_fetcher
 from tests.source_server import SourceSite, atom, rss
-from tests.sources_helpers import NOW, add_source, documents, health, run_check
+from tests.sources_helpers import NOW, add_source, documents, health, make_ctx, run_check
+from tracker.db import unit_of_work
+from tracker.sources.watch import due_plans, fetch_all
 
 HOUR = timedelta(hours=1)
 A = ("a-1", "Istanbul Convention talks resume", "http://news.example/a", "Women's rights.")
@@ -155,6 +159,32 @@ def test_an_unchanged_answer_without_validators_is_not_parsed_again(app, engine,
     counts, _ = run_check(app, now=NOW + HOUR)
     assert counts["unchanged"] == 1 and site.conditional["/rss"] == 0
     assert len(documents(engine)) == 2
+
+
+def test_a_near_site_is_asked_one_source_at_a_time_and_sites_go_side_by_side(app, engine, site):
+    other = SourceSite()
+    try:
+        for n in range(4):
+            add_source(engine, f"near-{n}", site.set(f"/near/{n}", rss(A), delay=0.2))
+        add_source(engine, "elsewhere", other.set("/far", rss(B), delay=0.6))
+        ctx = make_ctx(app)
+        with unit_of_work(engine) as session:
+            plans = due_plans(session, now=ctx.now)
+        fetcher = build_fetcher(ctx)
+        started = time.monotonic()
+        try:
+            # However long the machine makes a request wait, a minute counts as near.
+            outcomes = fetch_all(fetcher, plans, near_source_seconds=60)
+        finally:
+            fetcher.close()
+        took = time.monotonic() - started
+    finally:
+        other.close()
+    assert [o.plan.slug for o in outcomes] == [p.slug for p in plans]
+    assert all(o.error is None for o in outcomes)
+    assert site.most_in_flight == 1
+    # The other site's 0.6 s went on beside the near site's four 0.2 s, not after them.
+    assert took < 0.8 + 0.6
 
 
 def test_at_most_two_requests_at_once_go_to_one_site(app, engine, site):

@@ -5,9 +5,8 @@ inbox decides what is new (``tracker.documents.inbox``); health goes through
 ``tracker.sources.health``, the one writer of checks and validators.
 """
 
-import threading
-from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from tracker.sources.health import (
     record_check_success,
     record_unchanged_successes,
 )
+from tracker.sources.pacing import NEAR_SOURCE_SECONDS, first_answer
 from tracker.sources.treaty_office.errors import SourceError
 from tracker.sources.treaty_office.http import FetchResult
 
@@ -138,20 +138,49 @@ def check_one(fetcher: SafeFetcher, plan: CheckPlan) -> CheckOutcome:
     return outcome
 
 
-def fetch_all(fetcher: SafeFetcher, plans: list[CheckPlan]) -> list[CheckOutcome]:
-    """Check every plan concurrently, at most ``PER_HOST`` at once per site; keep the order."""
-    limits: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(PER_HOST))
-    for plan in plans:
-        limits[urlsplit(plan.url).netloc.lower()]  # created here, before the threads start
+def fetch_all(
+    fetcher: SafeFetcher,
+    plans: list[CheckPlan],
+    *,
+    near_source_seconds: float = NEAR_SOURCE_SECONDS,
+) -> list[CheckOutcome]:
+    """Check every plan, sites side by side (``MAX_WORKERS`` threads); keep the order.
 
-    def check(plan: CheckPlan) -> CheckOutcome:
-        with limits[urlsplit(plan.url).netloc.lower()]:
-            return check_one(fetcher, plan)
+    A site's first source goes alone. Its others follow ``PER_HOST`` at a time, or one at a
+    time when the first answer did not keep the check waiting (``tracker.sources.pacing``).
+    """
+    outcomes: list[CheckOutcome | None] = [None] * len(plans)
+    sites: dict[str, deque[tuple[int, CheckPlan]]] = defaultdict(deque)
+    for index, plan in enumerate(plans):
+        sites[urlsplit(plan.url).netloc.lower()].append((index, plan))
+
+    def check_first(queue: deque[tuple[int, CheckPlan]]) -> int:
+        index, plan = queue.popleft()
+        outcomes[index], answer = first_answer(lambda: check_one(fetcher, plan))
+        return PER_HOST if answer.worth_parallel(near_source_seconds) else 1
+
+    def check_rest(queue: deque[tuple[int, CheckPlan]]) -> None:
+        while True:
+            try:
+                index, plan = queue.popleft()  # a deque's popleft is atomic: lanes share it
+            except IndexError:
+                return
+            outcomes[index] = check_one(fetcher, plan)
 
     if len(plans) <= 1:
-        return [check(plan) for plan in plans]
-    with ThreadPoolExecutor(max_workers=MAX_WORKERS) as pool:
-        return list(pool.map(check, plans))
+        for queue in sites.values():
+            check_first(queue)
+        return outcomes  # type: ignore[return-value]  (check_one never raises: all are set)
+    with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="check") as pool:
+        firsts = {pool.submit(check_first, queue): queue for queue in sites.values()}
+        lanes = [
+            pool.submit(check_rest, firsts[done])
+            for done in as_completed(firsts)
+            for _ in range(min(done.result(), len(firsts[done])))
+        ]
+        for lane in lanes:
+            lane.result()
+    return outcomes  # type: ignore[return-value]  (check_one never raises: all are set)
 
 
 def record_unchanged(session: Session, outcomes: list[CheckOutcome], *, now: datetime) -> None:

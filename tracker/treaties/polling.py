@@ -8,7 +8,6 @@ its validators are written through ``tracker.sources.health``; a treaty's state 
 """
 
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -25,6 +24,7 @@ from tracker.sources.health import (
     record_check_success,
     record_page_settings,
 )
+from tracker.sources.pacing import NEAR_SOURCE_SECONDS, first_answer
 from tracker.sources.treaty_office import ApiSettings, Observation, SourceError, TreatyOfficeClient
 from tracker.treaties.changes import record_treaty_check, record_treaty_reads
 from tracker.treaties.observations import ACTOR, apply_observation, interpret
@@ -35,9 +35,6 @@ logger = logging.getLogger(__name__)
 #: How long what the page shell said is used without reading the page again. The token has not
 #: changed since 2022; a refused token, an unreachable API or a 404 read the page at once.
 PAGE_SETTINGS_MAX_AGE = timedelta(days=1)
-#: A first answer that kept the poll waiting less than this comes from a source so near (a
-#: mirror, a test server) that asking it in parallel would gain less than the threads cost.
-NEAR_SOURCE_SECONDS = 0.005
 
 
 @dataclass(frozen=True)
@@ -124,19 +121,17 @@ def fetch_observations(
     the host, so a refused token or a dead host costs one request (with its retries), not one
     per worker. The others then share ``client.parallel`` connections (they all go to one
     host), unless the first one spent less time waiting for the source than working on its
-    answer, or less than ``near_source_seconds``: threads hide the wait of a distant source, and
-    only add contention for the interpreter when the source is near and quick.
+    answer, or less than ``near_source_seconds`` (``tracker.sources.pacing``).
     """
     if not watched:
         return []
-    wall, work = time.perf_counter(), time.thread_time()
-    first = _observe_one(client, watched[0], today)
-    work = time.thread_time() - work
-    waited = time.perf_counter() - wall - work
-    if client.parallel <= 1 or len(watched) == 1 or waited < max(work, near_source_seconds):
-        logger.debug("one request at a time: the first waited %.1f ms", waited * 1000)
+    first, answer = first_answer(lambda: _observe_one(client, watched[0], today))
+    if client.parallel <= 1 or len(watched) == 1 or not answer.worth_parallel(near_source_seconds):
+        logger.debug("one request at a time: the first waited %.1f ms", answer.waited * 1000)
         return [first, *(_observe_one(client, treaty, today) for treaty in watched[1:])]
-    logger.debug("%d requests at a time: the first waited %.1f ms", client.parallel, waited * 1000)
+    logger.debug(
+        "%d requests at a time: the first waited %.1f ms", client.parallel, answer.waited * 1000
+    )
     with ThreadPoolExecutor(client.parallel, thread_name_prefix="poll") as pool:
         rest = pool.map(lambda treaty: _observe_one(client, treaty, today), watched[1:])
         return [first, *rest]
