@@ -4,13 +4,13 @@ The app answers a matching If-None-Match in ``tracker.web.caching.public`` only 
 the session, loading the user, running every hook and closing the database session. For a
 visitor without a session cookie asking for a page without a query string, none of that can
 change the answer: its ETag is made of the data's marks, the date, the release, the path and
-the language headers, all readable from the WSGI environ. So the first time the app answers such
-a request 304, this middleware checks that it computes the same ETag from the environ, then keeps
-the app's answer (status and headers) under that ETag and learns that the path is public (and
-whether its ETag follows the job runs). The next request for a known path whose ETag, computed
-now from the current marks, matches its If-None-Match and has a kept answer gets that answer
-without entering Flask. Anything else (a session cookie, a query string, an unknown path, marks
-that moved, an answer that set a cookie, a database error) goes to the app.
+the language headers, all readable from the WSGI environ. So when the app answers such a request
+304, this middleware keeps the app's answer (status and headers) under the app's ETag and learns
+that the path is public (and whether its ETag follows the job runs). The next request for a known
+path whose ETag, computed now from the current marks with the app's own ``etag_for``, matches its
+If-None-Match and has a kept answer gets that answer without entering Flask. Anything else (a
+session cookie, a query string, an unknown path, marks that moved, an answer that set a cookie,
+a database error) goes to the app.
 """
 
 from collections.abc import Callable, Iterable
@@ -125,9 +125,6 @@ class Revalidator:
         etag, job_runs = noted
         names = {name.lower() for name, _ in headers}
         if "set-cookie" in names or ("ETag", f'W/"{etag}"') not in headers:
-            return
-        # Only what this module computes exactly as the app did may be answered here.
-        if self.current_etag(request, job_runs=job_runs) != etag:
             return
         for kept in (self._job_runs, self._answers):
             if len(kept) >= MAX_KEPT:
