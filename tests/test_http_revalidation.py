@@ -197,13 +197,13 @@ def test_a_database_error_in_the_middleware_leaves_the_answer_to_the_app(app, cl
     assert calls == ["/"]
 
 
-def wsgi_304(headers: list[tuple[str, str]], *, etag: str):
-    """Return a WSGI app that answers 304 as a public view would, with these headers."""
+def noted_answer(status: str, headers: list[tuple[str, str]], *, etag: str):
+    """Return a WSGI app that answers as a public view noting a 304 would, with these headers."""
 
     def answer(environ, start_response):
         answer.calls += 1
         environ[ANSWERED_304] = (etag, False)
-        start_response("304 NOT MODIFIED", headers)
+        start_response(status, headers)
         return []
 
     answer.calls = 0
@@ -211,21 +211,28 @@ def wsgi_304(headers: list[tuple[str, str]], *, etag: str):
 
 
 @pytest.mark.parametrize(
-    "extra",
-    [[("Set-Cookie", "tracker_session=x; HttpOnly")], "no ETag"],
-    ids=["sets a cookie", "without its ETag"],
+    ("status", "extra"),
+    [
+        ("304 NOT MODIFIED", [("Set-Cookie", "tracker_session=x; HttpOnly")]),
+        ("304 NOT MODIFIED", None),
+        # An after_request hook that fails turns the noted 304 into an error page.
+        ("500 INTERNAL SERVER ERROR", []),
+    ],
+    ids=["sets a cookie", "without its ETag", "not a 304"],
 )
-def test_an_answer_that_sets_a_cookie_or_lacks_its_etag_is_not_kept(app, client, extra):
+def test_only_a_clean_304_with_its_etag_is_kept(app, client, status, extra):
     etag = client.get("/").headers["ETag"]
     headers = [("Cache-Control", "public, no-cache")]
-    headers += [] if extra == "no ETag" else [("ETag", etag), *extra]
-    inner = wsgi_304(headers, etag=etag[3:-1])
+    headers += [] if extra is None else [("ETag", etag), *extra]
+    inner = noted_answer(status, headers, etag=etag[3:-1])
     app.wsgi_app = Revalidator(app, inner)
     for _ in range(2):
-        assert client.get("/", headers={"If-None-Match": etag}).status_code == 304
+        assert client.get("/", headers={"If-None-Match": etag}).status == status
     assert inner.calls == 2
-    # The same answer without the cookie and with its ETag is kept.
-    clean = wsgi_304([("Cache-Control", "public, no-cache"), ("ETag", etag)], etag=etag[3:-1])
+    # The same answer as a 304, without the cookie and with its ETag, is kept.
+    clean = noted_answer(
+        "304 NOT MODIFIED", [("Cache-Control", "public, no-cache"), ("ETag", etag)], etag=etag[3:-1]
+    )
     app.wsgi_app = Revalidator(app, clean)
     fresh = app.test_client()  # the first answer's cookie would make the client's requests go by
     for _ in range(2):

@@ -45,8 +45,7 @@ def connection_state(connection: Connection, *, job_runs: bool = False) -> tuple
 
 def standing_state(pooled: PoolProxiedConnection, *, job_runs: bool = False) -> tuple | None:
     """Return the marks a pooled SQLite connection read, if no commit came since; else None."""
-    if pooled.dbapi_connection.in_transaction:
-        return None
+    # Checked in from the pool, it is in no transaction: marks kept are committed ones.
     return _kept_marks(pooled, _sqlite_stamp(pooled), job_runs)
 
 
