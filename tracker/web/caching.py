@@ -4,7 +4,9 @@ A public response is stored by caches but revalidated on every use (``no-cache``
 hashes the event log's head (and the other marks of ``tracker.versions``), today's date, the
 release and the request's variant, so a change anywhere changes it at once and an unchanged
 page costs one small query and no rendering: a 304, or the body rendered for the same ETag
-before (``tracker.web.response_cache``). Anything not declared public is ``no-store``.
+before (``tracker.web.response_cache``). A 304 given here is noted in the environ, so that
+``tracker.web.revalidation`` may give the next one before Flask. Anything not declared public is
+``no-store``.
 """
 
 import functools
