@@ -10,7 +10,8 @@ that the path is public (and whether its ETag follows the job runs). The next re
 path whose ETag, computed now from the current marks with the app's own ``etag_for``, matches its
 If-None-Match and has a kept answer gets that answer without entering Flask. Anything else (a
 session cookie, a query string, an unknown path, marks that moved, an answer that set a cookie,
-a database error) goes to the app.
+a database error) goes to the app. A request hook added to the app that can refuse or change a
+public 304 (by host, address, header) must make ``asked`` send such requests to the app too.
 """
 
 from collections.abc import Callable, Iterable
