@@ -6,7 +6,7 @@ from sqlmodel import Session
 from tracker import clock
 from tracker.db import create_db_engine
 from tracker.models import SourceStatus
-from tracker.versions import public_state
+from tracker.versions import public_state, standing_state
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +72,18 @@ def test_inside_a_transaction_the_marks_are_read(engine):
             session.rollback()
     finally:
         single.dispose()
+
+
+def test_standing_marks_hold_only_while_nothing_was_committed(engine):
+    reader = same_database(engine)
+    try:
+        first = state(reader)
+        with reader.connect() as connection:
+            assert standing_state(connection.connection) == first
+            assert standing_state(connection.connection, job_runs=True) is None  # never read
+        touch_source(other := same_database(engine))
+        other.dispose()
+        with reader.connect() as connection:
+            assert standing_state(connection.connection) is None
+    finally:
+        reader.dispose()

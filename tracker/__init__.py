@@ -44,13 +44,14 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 def _register_extensions(app: Flask) -> None:
     from tracker.i18n import web as i18n
-    from tracker.web import caching, names, request_guards, security
+    from tracker.web import caching, names, request_guards, revalidation, security
 
     i18n.init_app(app)
     request_guards.init_app(app)
     security.init_app(app)
     names.init_app(app)
     caching.init_app(app)
+    revalidation.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

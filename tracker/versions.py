@@ -8,7 +8,7 @@ so any write changes the version of every response that shows it.
 
 import functools
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, PoolProxiedConnection, Select, func, select
 from sqlmodel import Session
 
 from tracker.models import (
@@ -26,20 +26,39 @@ from tracker.models import (
 
 def public_state(session: Session, *, job_runs: bool = False) -> tuple:
     """Return the marks that change whenever anything shown publicly changes."""
-    connection = session.connection()
-    raw = connection.connection.dbapi_connection
-    if connection.dialect.name != "sqlite" or raw.in_transaction:
+    return connection_state(session.connection(), job_runs=job_runs)
+
+
+def connection_state(connection: Connection, *, job_runs: bool = False) -> tuple:
+    """Return the public marks as seen through one connection (a request's or a bare one)."""
+    pooled = connection.connection
+    if connection.dialect.name != "sqlite" or pooled.dbapi_connection.in_transaction:
         return tuple(connection.execute(_marks_query(job_runs)).one())
+    # Read before the marks, so a commit landing in between only costs a query next time.
+    stamp = _sqlite_stamp(pooled)
+    if (known := _kept_marks(pooled, stamp, job_runs)) is not None:
+        return known
+    marks = tuple(connection.execute(_marks_query(job_runs)).one())
+    pooled.info.setdefault("tracker_marks", {})[job_runs] = (stamp, marks)
+    return marks
+
+
+def standing_state(pooled: PoolProxiedConnection, *, job_runs: bool = False) -> tuple | None:
+    """Return the marks a pooled SQLite connection read, if no commit came since; else None."""
+    # Checked in from the pool, it is in no transaction: marks kept are committed ones.
+    return _kept_marks(pooled, _sqlite_stamp(pooled), job_runs)
+
+
+def _sqlite_stamp(pooled: PoolProxiedConnection) -> tuple[int, int]:
     # SQLite says when this connection last saw a commit from any other connection (its
     # data_version) and counts its own changes: while both stand, the marks it read stand too.
-    # Read before the marks, so a commit landing in between only costs a query next time.
-    stamp = (connection.exec_driver_sql("PRAGMA data_version").scalar(), raw.total_changes)
-    kept = connection.info.setdefault("tracker_marks", {})
-    if (known := kept.get(job_runs)) is not None and known[0] == stamp:
-        return known[1]
-    marks = tuple(connection.execute(_marks_query(job_runs)).one())
-    kept[job_runs] = (stamp, marks)
-    return marks
+    raw = pooled.dbapi_connection
+    return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
+
+
+def _kept_marks(pooled: PoolProxiedConnection, stamp: tuple[int, int], job_runs: bool):
+    known = pooled.info.get("tracker_marks", {}).get(job_runs)
+    return known[1] if known is not None and known[0] == stamp else None
 
 
 @functools.cache

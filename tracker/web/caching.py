@@ -4,12 +4,15 @@ A public response is stored by caches but revalidated on every use (``no-cache``
 hashes the event log's head (and the other marks of ``tracker.versions``), today's date, the
 release and the request's variant, so a change anywhere changes it at once and an unchanged
 page costs one small query and no rendering: a 304, or the body rendered for the same ETag
-before (``tracker.web.response_cache``). Anything not declared public is ``no-store``.
+before (``tracker.web.response_cache``). A 304 given here is noted in the environ, so that
+``tracker.web.revalidation`` may give the next one before Flask. Anything not declared public is
+``no-store``.
 """
 
 import functools
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -27,6 +30,8 @@ PERSONAL = "private, no-store"
 DEFAULT = "no-store"
 #: Request headers a public response depends on (the pages may be translated).
 VARY = ("Cookie", "Accept-Language")
+#: The WSGI environ key under which a public view notes the ETag and kind of a 304 it gave.
+ANSWERED_304 = "tracker.answered_304"
 
 
 def _release() -> str:
@@ -46,17 +51,33 @@ def _personal() -> bool:
     return g.get("user") is not None or bool(session.get("_flashes"))
 
 
-def _variant() -> str:
-    arguments = sorted(request.args.items(multi=True))
-    language = f"{request.headers.get('Accept-Language', '')}|{request.cookies.get(COOKIE, '')}"
-    return f"{request.path}?{arguments}|{language}"
+def etag_for(
+    *,
+    release: str,
+    state: tuple,
+    today: date,
+    path: str,
+    arguments: list[tuple[str, str]],
+    accept_language: str,
+    language_cookie: str,
+) -> str:
+    """Return the ETag of a public response: the one function both ways of answering use."""
+    variant = f"{path}?{arguments}|{accept_language}|{language_cookie}"
+    parts = (release, state, today, variant)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def response_etag(*, job_runs: bool = False) -> str:
     """Return the ETag of the current request's public response in the current data state."""
-    state = public_state(get_session(), job_runs=job_runs)
-    parts = (current_app.extensions["tracker_release"], state, clock.now().date(), _variant())
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return etag_for(
+        release=current_app.extensions["tracker_release"],
+        state=public_state(get_session(), job_runs=job_runs),
+        today=clock.now().date(),
+        path=request.path,
+        arguments=sorted(request.args.items(multi=True)),
+        accept_language=request.headers.get("Accept-Language", ""),
+        language_cookie=request.cookies.get(COOKIE, ""),
+    )
 
 
 def public(*, cors: bool = False, job_runs: bool = False) -> Callable:
@@ -73,6 +94,8 @@ def public(*, cors: bool = False, job_runs: bool = False) -> Callable:
             kept = responses(current_app).get(etag)
             if request.if_none_match.contains_weak(etag):
                 response = current_app.response_class(status=304)
+                # What tracker.web.revalidation needs to answer the next such request itself.
+                request.environ[ANSWERED_304] = (etag, job_runs)
             elif kept is not None:
                 response = kept.response(current_app.response_class)
             else:
