@@ -4,9 +4,9 @@ A public response is stored by caches but revalidated on every use (``no-cache``
 hashes the event log's head (and the other marks of ``tracker.versions``), today's date, the
 release and the request's variant, so a change anywhere changes it at once and an unchanged
 page costs one small query and no rendering: a 304, or the body rendered for the same ETag
-before (``tracker.web.response_cache``). A 304 given here is noted in the environ, so that
-``tracker.web.revalidation`` may give the next one before Flask. Anything not declared public is
-``no-store``.
+before (``tracker.web.response_cache``). A 304 or a page given here is noted in the environ,
+so that ``tracker.web.revalidation`` may give the next one before Flask. Anything not declared
+public is ``no-store``.
 """
 
 import functools
@@ -32,6 +32,8 @@ DEFAULT = "no-store"
 VARY = ("Cookie", "Accept-Language")
 #: The WSGI environ key under which a public view notes the ETag and kind of a 304 it gave.
 ANSWERED_304 = "tracker.answered_304"
+#: The same for a public page it rendered (or sent again) for that ETag.
+ANSWERED_PAGE = "tracker.answered_page"
 
 
 def _release() -> str:
@@ -98,12 +100,14 @@ def public(*, cors: bool = False, job_runs: bool = False) -> Callable:
                 request.environ[ANSWERED_304] = (etag, job_runs)
             elif kept is not None:
                 response = kept.response(current_app.response_class)
+                request.environ[ANSWERED_PAGE] = (etag, job_runs)
             else:
                 response = make_response(view(*args, **kwargs))
                 if response.status_code != 200:
                     return response
                 if request.method == "GET" and not session.modified:
                     responses(current_app).put(etag, response)
+                    request.environ[ANSWERED_PAGE] = (etag, job_runs)
             response.set_etag(etag, weak=True)
             response.headers["Cache-Control"] = PUBLIC
             response.vary.update(VARY)

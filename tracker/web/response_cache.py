@@ -2,7 +2,8 @@
 
 The weak ETag of a public response (``tracker.web.caching``) stands for everything the page
 shows, so a response a 304 may confirm may also be sent again as it was rendered. One cache per
-app and process, bounded in bytes, least recently used out first; its only writer is ``put``.
+app and process, bounded in bytes, least recently used out first; its only writer is ``put``
+(``keep`` for a response already read).
 """
 
 import threading
@@ -52,9 +53,13 @@ class ResponseCache:
         if response.is_streamed or response.direct_passthrough:
             return
         body = response.get_data()
+        self.keep(etag, Kept(response.status_code, tuple(response.headers.items()), body))
+
+    def keep(self, etag: str, kept: Kept) -> None:
+        """Keep a response already read, within the byte bound (one over ``MAX_BODY`` is not)."""
+        body = kept.body
         if len(body) > MAX_BODY:
             return
-        kept = Kept(response.status_code, tuple(response.headers.items()), body)
         with self._lock:
             old = self._kept.pop(etag, None)
             self._bytes -= len(old.body) if old else 0

@@ -1,4 +1,4 @@
-"""Conditional GETs of public pages answered before Flask, with the 304 the app gave before.
+"""Public pages answered before Flask with what the app answered before: its 304, or the page.
 
 The app answers a matching If-None-Match in ``tracker.web.caching.public`` only after opening
 the session, loading the user, running every hook and closing the database session. For a
@@ -8,7 +8,10 @@ the language headers, all readable from the WSGI environ. So when the app answer
 304, this middleware keeps the app's answer (status and headers) under the app's ETag and learns
 that the path is public (and whether its ETag follows the job runs). The next request for a known
 path whose ETag, computed now from the current marks with the app's own ``etag_for``, matches its
-If-None-Match and has a kept answer gets that answer without entering Flask. Anything else (a
+If-None-Match and has a kept answer gets that answer without entering Flask. In the same way,
+when the app sends such a request a public page (rendered, or sent again from
+``tracker.web.response_cache``), the page as sent is kept under its ETag, and the next GET or
+HEAD whose ETag computed now is the same gets it. Anything else (a
 session cookie, a query string, an unknown path, marks that moved, an answer that set a cookie,
 a database error) goes to the app. A request hook added to the app that can refuse or change a
 public 304 (by host, address, header) must make ``asked`` send such requests to the app too.
@@ -20,13 +23,14 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.http import parse_cookie, parse_etags
+from werkzeug.http import HTTP_STATUS_CODES, parse_cookie, parse_etags
 from werkzeug.wsgi import get_path_info
 
 from tracker import clock
 from tracker.i18n import COOKIE
 from tracker.versions import connection_state, standing_state
-from tracker.web.caching import ANSWERED_304, etag_for
+from tracker.web.caching import ANSWERED_304, ANSWERED_PAGE, etag_for
+from tracker.web.response_cache import Kept, ResponseCache
 
 #: Answers and paths kept per process; past this many, each is forgotten and learned again.
 MAX_KEPT = 1024
@@ -46,10 +50,10 @@ def asked(environ: dict, *, session_cookie: str) -> Asked | None:
     """Return what a request asks, or None if only the app can answer it."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH", "")
     # A query string is parsed, checked and ordered by the app; a session may hold a user or a
     # flashed message, which make the page personal.
-    if not if_none_match or environ.get("QUERY_STRING"):
+    if environ.get("QUERY_STRING"):
         return None
     cookies = parse_cookie(environ["HTTP_COOKIE"]) if "HTTP_COOKIE" in environ else {}
     if session_cookie in cookies:
@@ -71,26 +75,45 @@ class Revalidator:
         self.wsgi_app = wsgi_app
         self._job_runs: dict[str, bool] = {}  # public path -> whether its ETag follows job runs
         self._answers: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        self._pages = ResponseCache()  # pages as sent, by ETag, bounded in bytes
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = asked(environ, session_cookie=self.app.config["SESSION_COOKIE_NAME"])
         if request is None:
             return self.wsgi_app(environ, start_response)
         job_runs = self._job_runs.get(request.path)
-        if job_runs is not None:
-            etag = self.current_etag(request, job_runs=job_runs)
-            answer = self._answers.get(etag) if etag else None
-            if answer is not None and parse_etags(request.if_none_match).contains_weak(etag):
-                start_response(answer[0], list(answer[1]))
-                return []
+        etag = self.current_etag(request, job_runs=job_runs) if job_runs is not None else None
+        if etag is not None:
+            if parse_etags(request.if_none_match).contains_weak(etag):
+                answer = self._answers.get(etag)
+                if answer is not None:
+                    start_response(answer[0], list(answer[1]))
+                    return []
+            elif (page := self._pages.get(etag)) is not None:
+                start_response(_status_line(page.status), list(page.headers))
+                return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+        learned: list[tuple] = []
 
         def start_and_learn(status: str, headers: list, exc_info: Any = None) -> Callable:
-            noted = environ.get(ANSWERED_304)
-            if noted is not None and exc_info is None and status.startswith("304 "):
-                self._learn(request, noted, status, headers)
+            if exc_info is None and status.startswith("304 "):
+                if (noted := environ.get(ANSWERED_304)) is not None:
+                    self._learn(request, noted, status, headers)
+            elif exc_info is None and status.startswith("200 "):
+                noted = environ.get(ANSWERED_PAGE)
+                if noted is not None and environ["REQUEST_METHOD"] == "GET":
+                    learned.append((noted, status, headers))
             return start_response(status, headers, exc_info)
 
-        return self.wsgi_app(environ, start_and_learn)
+        body = self.wsgi_app(environ, start_and_learn)
+        if not learned:
+            return body
+        try:
+            chunks = list(body)  # a public page is a plain body: read it to keep it
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        self._learn_page(request, *learned[0], b"".join(chunks))
+        return chunks
 
     def current_etag(self, request: Asked, *, job_runs: bool) -> str | None:
         """Return the ETag the app would give this request now (None if the marks are unread)."""
@@ -124,14 +147,35 @@ class Revalidator:
 
     def _learn(self, request: Asked, noted: tuple[str, bool], status: str, headers: list) -> None:
         etag, job_runs = noted
-        names = {name.lower() for name, _ in headers}
-        if "set-cookie" in names or ("ETag", f'W/"{etag}"') not in headers:
+        if not _clean(etag, headers):
             return
         for kept in (self._job_runs, self._answers):
             if len(kept) >= MAX_KEPT:
                 kept.clear()
         self._job_runs[request.path] = job_runs
         self._answers[etag] = (status, tuple(headers))
+
+    def _learn_page(
+        self, request: Asked, noted: tuple[str, bool], status: str, headers: list, body: bytes
+    ) -> None:
+        etag, job_runs = noted
+        declared = dict((name.lower(), value) for name, value in headers).get("content-length")
+        if not _clean(etag, headers) or declared != str(len(body)):
+            return
+        if len(self._job_runs) >= MAX_KEPT:
+            self._job_runs.clear()
+        self._job_runs[request.path] = job_runs
+        self._pages.keep(etag, Kept(int(status.split(" ", 1)[0]), tuple(headers), body))
+
+
+def _clean(etag: str, headers: list) -> bool:
+    """Tell whether an answer may be given again: it sets no cookie and carries its ETag."""
+    names = {name.lower() for name, _ in headers}
+    return "set-cookie" not in names and ("ETag", f'W/"{etag}"') in headers
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {HTTP_STATUS_CODES.get(status, '')}".rstrip()
 
 
 def init_app(app: Flask) -> None:
