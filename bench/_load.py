@@ -93,9 +93,14 @@ def generate_load(
     def client() -> None:
         connection = http.client.HTTPConnection(host, timeout=60)  # reopens when servers close
         try:
-            while not failures and next(tickets) < requests and time.perf_counter() < deadline:
+            while not failures and (ticket := next(tickets)) < requests:
+                if time.perf_counter() >= deadline:
+                    break
                 began = time.perf_counter()
-                connection.request("GET", "/" + rest, headers=headers or {})
+                # "{n}" in the URL becomes the request's number: a URL no cache has seen.
+                connection.request(
+                    "GET", "/" + rest.replace("{n}", str(ticket)), headers=headers or {}
+                )
                 response = connection.getresponse()
                 response.read()
                 if response.status != expect:

@@ -106,6 +106,9 @@ def start_servers(
     targets = {"hello world": (hello + "/", {})}
     for page, path in (("dashboard /", "/"), (f"item {ITEM_PATH}", ITEM_PATH)):
         targets.update({f"{page}, {size}": (bases[size] + path, {}) for size in ("small", "large")})
+        # A query argument the page ignores, new for every request: the ETag is new, so neither
+        # kept pages nor 304s apply and every request is rendered from the database.
+        targets[f"{page}, large, rendered"] = (bases["large"] + path + "?bench={n}", {})
     etag: list[str] = []
     get(bases["large"] + "/", etag=etag)
     if etag:  # the dashboard answers with validators: measure the revalidation too
@@ -163,6 +166,9 @@ def benchmark(
                 "dashboard_vs_hello": rps[dashboard] / hello,
                 "dashboard_304_vs_hello": revalidated / hello if revalidated else None,
                 "item_vs_hello": rps[f"item {ITEM_PATH}, large"] / hello,
+                # Every request rendered: what a page costs when its ETag has just moved.
+                "dashboard_rendered_vs_hello": rps["dashboard /, large, rendered"] / hello,
+                "item_rendered_vs_hello": rps[f"item {ITEM_PATH}, large, rendered"] / hello,
                 "dashboard_large_vs_small_time": ms[dashboard] / ms["dashboard /, small"],
                 # The name for it: 1M rows ÷ about 1k in the full run (1,000 days of
                 # 1,000 changes; 3 per item); the quick run's sizes are in history_rows_*.
