@@ -9,8 +9,11 @@ from datetime import date, datetime
 from urllib.parse import urlencode, urlsplit
 
 from babel import Locale, dates, numbers
+from babel.support import Translations
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from tracker.i18n import (
     COOKIE,
@@ -105,12 +108,53 @@ def _switcher_links() -> list[tuple[str, str, str]]:
     ]
 
 
+#: The template context's name for the render's catalogue (macros imported "with context").
+PAGE_CATALOGUE = "_page_catalogue"
+
+
+def _catalogue(context: Context) -> Translations:
+    # Outside a page's render (a macro imported without context) Flask-Babel looks it up.
+    return context.get(PAGE_CATALOGUE) or get_translations()
+
+
+@pass_context
+def _page_gettext(context: Context, string: str) -> str:
+    return _catalogue(context).ugettext(string)
+
+
+@pass_context
+def _page_ngettext(context: Context, singular: str, plural: str, number: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, number)
+
+
+@pass_context
+def _page_pgettext(context: Context, message_context: str, string: str) -> str:
+    return _catalogue(context).upgettext(message_context, string)
+
+
+@pass_context
+def _page_npgettext(
+    context: Context, message_context: str, singular: str, plural: str, number: int
+) -> str:
+    return _catalogue(context).unpgettext(message_context, singular, plural, number)
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with the catalogues, the switcher's route and the format filters."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     Babel(app, locale_selector=select_locale)
+    # Flask-Babel's callables look up the request, its locale and the catalogue on every call,
+    # hundreds of times a page: the catalogue is looked up once per render instead.
+    app.context_processor(lambda: {PAGE_CATALOGUE: get_translations()})
+    app.jinja_env.install_gettext_callables(
+        gettext=_page_gettext,
+        ngettext=_page_ngettext,
+        pgettext=_page_pgettext,
+        npgettext=_page_npgettext,
+        newstyle=True,
+    )
     # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.register_blueprint(bp)
