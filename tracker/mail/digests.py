@@ -15,7 +15,7 @@ from tracker.mail.content import (
     describe_events,
     item_texts,
     mail_identity,
-    subscriber_links,
+    mail_links,
 )
 from tracker.mail.outbox import QueuedMail, enqueue_many
 from tracker.mail.periods import DigestPeriod, digest_period  # digest_period: also for callers
@@ -215,9 +215,12 @@ def _digest(
         groups.setdefault(event.group, []).append(event)
     scope = None if interest.everything else interest.item_ids
     if scope not in stale_cache:
-        stale_cache[scope] = _stale_items(session, now, settings.stale_item_months, scope)
-    stale = stale_cache[scope]
-    links = subscriber_links(settings, subscriber)
+        # The stale paragraphs and their texts' slugs depend on the scope only: read once each.
+        stale = _stale_items(session, now, settings.stale_item_months, scope)
+        shown = stale[:STALE_SHOWN]
+        stale_cache[scope] = (stale, item_texts(session, {item.id for item in shown}))
+    stale, stale_texts = stale_cache[scope]
+    links = mail_links(settings, subscriber)
     locale = mail_locale(subscriber.language)
     heading = period.heading(locale)
     domain = urlsplit(settings.base_url).hostname or "localhost"
@@ -239,7 +242,7 @@ def _digest(
             "period": period,
             "lapsing": lapsing,
             "stale": stale[:STALE_SHOWN],
-            "stale_texts": item_texts(session, {item.id for item in stale[:STALE_SHOWN]}),
+            "stale_texts": stale_texts,
             "stale_total": len(stale),
             "stale_months": settings.stale_item_months,
             # No other personal value: the bodies are shared by everyone with the same key.
