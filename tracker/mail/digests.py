@@ -190,8 +190,8 @@ def queue_digests(
             )
             counts.queued += 1
             counts.recipients.append((subscriber.email, len(wanted)))
-        stored = enqueue_many(session, queued, now=now)
-        for row in [*batch, *stored]:  # written: the session need not hold them any longer
+        enqueue_many(session, queued, now=now)
+        for row in batch:  # written: the session need not hold them any longer
             session.expunge(row)
     return counts
 
