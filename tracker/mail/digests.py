@@ -1,5 +1,6 @@
 """Daily and weekly digests: one per subscriber and period, of the events in that period."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -196,6 +197,15 @@ def queue_digests(
     return counts
 
 
+@functools.lru_cache(maxsize=256)
+def _heading_and_subject(period: DigestPeriod, language: str, count: int) -> tuple[str, str]:
+    # The same for every digest of a period, language and count: written once, not per digest.
+    locale = mail_locale(language)
+    heading = period.heading(locale)
+    changes = locale.ngettext("%(num)d change", "%(num)d changes", count)
+    return heading, f"{PREFIX} {heading}: {changes}"
+
+
 def _digest(
     session,
     settings,
@@ -222,15 +232,14 @@ def _digest(
     stale, stale_texts = stale_cache[scope]
     links = mail_links(settings, subscriber)
     locale = mail_locale(subscriber.language)
-    heading = period.heading(locale)
+    heading, subject = _heading_and_subject(period, locale.language, len(wanted))
     domain = urlsplit(settings.base_url).hostname or "localhost"
     mail = render_mail(
         "digest",
         recipient=subscriber.email,
         # One subject and one Message-ID per period: each period is its own thread, and a
         # digest sent again is recognisable as the same message.
-        subject=f"{PREFIX} {heading}: "
-        + locale.ngettext("%(num)d change", "%(num)d changes", len(wanted)),
+        subject=subject,
         message_id=(
             f"<digest.{period.frequency}.{period.first_day:%Y%m%d}.{subscriber.id}."
             f"{email_fingerprint(settings.secret_key, subscriber.email)[:8]}@{domain}>"
