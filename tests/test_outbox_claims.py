@@ -278,3 +278,26 @@ def test_a_batch_that_meets_a_stored_row_stores_the_others_each_on_its_own(engin
         ("three", "<3@example.org>", "pending"),
     ]
     assert rows[1].headers["To"] == "three@example.org" and rows[1].next_attempt_at == now
+
+
+def test_a_message_is_not_handed_over_before_the_last_one_is_marked_sent(
+    app, engine, smtp_server, monkeypatch
+):
+    import tracker.mail.sending as sending
+
+    expected = queue_messages(engine, [f"reader{n}@example.org" for n in range(6)])
+    real_mark = sending.mark_sent
+    unmarked = []
+
+    def slow_mark(session, message_id, **options):
+        time.sleep(0.2)  # the next message may start meanwhile, but must not be accepted
+        marked = sum(row.state == "sent" for row in outbox(engine))
+        unmarked.append(len(smtp_server.messages) - marked)
+        return real_mark(session, message_id, **options)
+
+    monkeypatch.setattr(sending, "mark_sent", slow_mark)
+    assert send_now(app, smtp_server).sent == 6
+    # At every mark, the server holds exactly one message more than the outbox calls sent.
+    assert unmarked == [1] * 6
+    assert lost_and_duplicated(expected, smtp_server.message_ids()) == (0, 0)
+    assert {row.state for row in outbox(engine)} == {"sent"}
