@@ -149,6 +149,42 @@ def test_digest_sections_list_lapsing_invitations_and_stale_paragraphs_at_their_
     assert "https://tracker.example.org/texts/res-2616/9.1\n" in stale
 
 
+def test_each_digest_of_one_run_lists_the_stale_paragraphs_of_its_own_choices(
+    app, engine, smtp_server, mail_clock
+):
+    from sqlmodel import select
+
+    from tests.mail_helpers import add_subscriber, record_change
+    from tracker.db import unit_of_work
+    from tracker.models import Item
+
+    # One run, two scopes: the stale paragraphs (and their texts) are read once per scope.
+    add_subscriber(engine, "all@example.org", frequency="daily")
+    add_subscriber(engine, "twelve@example.org", frequency="daily", items=["res-2616:12"])
+    record_change(engine, "12.3", "in_progress", "Something moved")
+    run_at = mail_clock.set(NOW.replace(hour=8) + timedelta(days=1))
+    with unit_of_work(engine) as session:
+        for number in ("9.1", "12.1"):
+            item = session.exec(select(Item).where(Item.number == number)).one()
+            item.status_changed_at = run_at - timedelta(days=30 * 6, minutes=1)
+            session.add(item)
+    send_digests.run(mail_ctx(app, smtp_server, now=run_at))
+    send_mail.run(mail_ctx(app, smtp_server, now=run_at))
+    heading = "Paragraphs whose status has not moved for 6 months or more"
+    stale = {
+        message["To"]: text_of(message).replace("\r\n", "\n").split(heading)[1].split("\n\n")[0]
+        + "\n"
+        for message in smtp_server.messages
+    }
+    assert stale.keys() == {"all@example.org", "twelve@example.org"}
+    assert stale["all@example.org"].startswith(" (2)")
+    assert "/texts/res-2616/9.1\n" in stale["all@example.org"]
+    assert "/texts/res-2616/12.1\n" in stale["all@example.org"]
+    assert stale["twelve@example.org"].startswith(" (1)")
+    assert "§9.1 " not in stale["twelve@example.org"]
+    assert "https://tracker.example.org/texts/res-2616/12.1\n" in stale["twelve@example.org"]
+
+
 def session_names(engine):
     from sqlmodel import Session, select
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 
@@ -36,7 +36,7 @@ def begin_write(session: Session) -> None:
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite" and not connection.connection.in_transaction:
-        connection.execute(text("BEGIN IMMEDIATE"))
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

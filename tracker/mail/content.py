@@ -26,17 +26,25 @@ def mail_identity(settings: Settings) -> MailIdentity:
 
 
 def subscriber_links(settings: Settings, subscriber: Subscriber) -> dict[str, str]:
-    """Return the signed manage and unsubscribe links of a subscriber."""
+    """Return the signed manage, unsubscribe and confirm links of a subscriber."""
+    token = make_token(
+        settings.secret_key,
+        purpose="confirm",
+        subscriber_id=subscriber.id,
+        email=subscriber.email,
+    )
+    confirm_url = f"{settings.base_url}/subscriptions/confirm/{token}"
+    return mail_links(settings, subscriber) | {"confirm_url": confirm_url}
 
-    def link(purpose: str, path: str) -> str:
-        token = make_token(
-            settings.secret_key,
-            purpose=purpose,
-            subscriber_id=subscriber.id,
-            email=subscriber.email,
-        )
-        return f"{settings.base_url}{path}/{token}"
 
+def mail_links(settings: Settings, subscriber: Subscriber) -> dict[str, str]:
+    """Return the signed manage and unsubscribe links that every alert and digest carries."""
+    manage = make_token(
+        settings.secret_key,
+        purpose="manage",
+        subscriber_id=subscriber.id,
+        email=subscriber.email,
+    )
     unsubscribe = make_compact_token(
         settings.secret_key,
         purpose="unsubscribe",
@@ -44,10 +52,9 @@ def subscriber_links(settings: Settings, subscriber: Subscriber) -> dict[str, st
         email=subscriber.email,
     )
     return {
-        "manage_url": link("manage", "/subscriptions/manage"),
+        "manage_url": f"{settings.base_url}/subscriptions/manage/{manage}",
         # Short, so that the List-Unsubscribe header keeps the whole URL on one line.
         "unsubscribe_url": f"{settings.base_url}/unsubscribe/{unsubscribe}",
-        "confirm_url": link("confirm", "/subscriptions/confirm"),
     }
 
 

@@ -1,5 +1,6 @@
 """Daily and weekly digests: one per subscriber and period, of the events in that period."""
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -15,7 +16,7 @@ from tracker.mail.content import (
     describe_events,
     item_texts,
     mail_identity,
-    subscriber_links,
+    mail_links,
 )
 from tracker.mail.outbox import QueuedMail, enqueue_many
 from tracker.mail.periods import DigestPeriod, digest_period  # digest_period: also for callers
@@ -190,10 +191,19 @@ def queue_digests(
             )
             counts.queued += 1
             counts.recipients.append((subscriber.email, len(wanted)))
-        stored = enqueue_many(session, queued, now=now)
-        for row in [*batch, *stored]:  # written: the session need not hold them any longer
+        enqueue_many(session, queued, now=now)
+        for row in batch:  # written: the session need not hold them any longer
             session.expunge(row)
     return counts
+
+
+@functools.lru_cache(maxsize=256)
+def _heading_and_subject(period: DigestPeriod, language: str, count: int) -> tuple[str, str]:
+    # The same for every digest of a period, language and count: written once, not per digest.
+    locale = mail_locale(language)
+    heading = period.heading(locale)
+    changes = locale.ngettext("%(num)d change", "%(num)d changes", count)
+    return heading, f"{PREFIX} {heading}: {changes}"
 
 
 def _digest(
@@ -215,19 +225,21 @@ def _digest(
         groups.setdefault(event.group, []).append(event)
     scope = None if interest.everything else interest.item_ids
     if scope not in stale_cache:
-        stale_cache[scope] = _stale_items(session, now, settings.stale_item_months, scope)
-    stale = stale_cache[scope]
-    links = subscriber_links(settings, subscriber)
+        # The stale paragraphs and their texts' slugs depend on the scope only: read once each.
+        stale = _stale_items(session, now, settings.stale_item_months, scope)
+        shown = stale[:STALE_SHOWN]
+        stale_cache[scope] = (stale, item_texts(session, {item.id for item in shown}))
+    stale, stale_texts = stale_cache[scope]
+    links = mail_links(settings, subscriber)
     locale = mail_locale(subscriber.language)
-    heading = period.heading(locale)
+    heading, subject = _heading_and_subject(period, locale.language, len(wanted))
     domain = urlsplit(settings.base_url).hostname or "localhost"
     mail = render_mail(
         "digest",
         recipient=subscriber.email,
         # One subject and one Message-ID per period: each period is its own thread, and a
         # digest sent again is recognisable as the same message.
-        subject=f"{PREFIX} {heading}: "
-        + locale.ngettext("%(num)d change", "%(num)d changes", len(wanted)),
+        subject=subject,
         message_id=(
             f"<digest.{period.frequency}.{period.first_day:%Y%m%d}.{subscriber.id}."
             f"{email_fingerprint(settings.secret_key, subscriber.email)[:8]}@{domain}>"
@@ -239,7 +251,7 @@ def _digest(
             "period": period,
             "lapsing": lapsing,
             "stale": stale[:STALE_SHOWN],
-            "stale_texts": item_texts(session, {item.id for item in stale[:STALE_SHOWN]}),
+            "stale_texts": stale_texts,
             "stale_total": len(stale),
             "stale_months": settings.stale_item_months,
             # No other personal value: the bodies are shared by everyone with the same key.

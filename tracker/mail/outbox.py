@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -72,10 +72,12 @@ class QueuedMail:
         return {k: getattr(self, k) for k in ("kind", "recipient", "dedupe_key", "subscriber_id")}
 
 
-def enqueue_many(
-    session: Session, queued: list[QueuedMail], *, now: datetime
-) -> list[OutboxMessage]:
-    """Store messages whose key is new, in one query and one insert; return those stored."""
+def enqueue_many(session: Session, queued: list[QueuedMail], *, now: datetime) -> list[str]:
+    """Store messages whose key is new, in one query and one insert; return the keys stored.
+
+    The rows go in as one Core ``executemany``, not as ORM objects: a digest run stores
+    thousands, and the session never holds them.
+    """
     keys = [q.dedupe_key for q in queued]
     existing = set(
         session.exec(
@@ -83,34 +85,47 @@ def enqueue_many(
         )
     )
     fresh = list({q.dedupe_key: q for q in queued if q.dedupe_key not in existing}.values())
+    if not fresh:
+        return []
     rows = [
-        _outbox_row(q.mail, q.kind, q.recipient, q.dedupe_key, q.subscriber_id, now) for q in fresh
+        _outbox_values(q.mail, q.kind, q.recipient, q.dedupe_key, q.subscriber_id, now)
+        for q in fresh
     ]
     try:
         with session.begin_nested():
-            session.add_all(rows)
-            session.flush()
+            session.connection().execute(insert(OutboxMessage.__table__), rows)
     except IntegrityError:
         # Another process stored one of these keys meanwhile: each on its own, as it comes.
-        stored = [enqueue_mail(session, q.mail, **q.options(), now=now) for q in fresh]
-        return [message for message in stored if message is not None]
-    return rows
+        stored = []
+        for q in fresh:
+            message = enqueue_mail(session, q.mail, **q.options(), now=now)
+            if message is not None:
+                stored.append(q.dedupe_key)
+                session.expunge(message)
+        return stored
+    return [q.dedupe_key for q in fresh]
+
+
+def _outbox_values(mail: RenderedMail, kind, recipient, dedupe_key, subscriber_id, now) -> dict:
+    return {
+        "kind": kind,
+        "recipient": recipient,
+        "subscriber_id": subscriber_id,
+        "dedupe_key": dedupe_key,
+        "subject": mail.subject,
+        "text_body": mail.text_body,
+        "html_body": mail.html_body,
+        "headers": mail.headers,
+        "message_id": mail.message_id,
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def _outbox_row(mail: RenderedMail, kind, recipient, dedupe_key, subscriber_id, now):
-    return OutboxMessage(
-        kind=kind,
-        recipient=recipient,
-        subscriber_id=subscriber_id,
-        dedupe_key=dedupe_key,
-        subject=mail.subject,
-        text_body=mail.text_body,
-        html_body=mail.html_body,
-        headers=mail.headers,
-        message_id=mail.message_id,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    return OutboxMessage(**_outbox_values(mail, kind, recipient, dedupe_key, subscriber_id, now))
 
 
 def _claimable(now: datetime):

@@ -11,12 +11,13 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session, col, select
 
 from tracker.db import begin_write, unit_of_work
 from tracker.mail.compose import HeaderInjectionError
@@ -87,6 +88,33 @@ class _Sender:
         self.counts = counts
         self.owner = owner_token()
         self.renewed = time.monotonic()
+        # The marks' own connection, held for the run: a mark is one short transaction on it.
+        self._connection: Connection | None = None
+        self._marks: Session | None = None
+
+    @contextmanager
+    def marking(self) -> Iterator[Session]:
+        """Yield a session for one mark on the sender's connection; commit it at once."""
+        if self._marks is None:
+            self._connection = self.engine.connect()
+            self._marks = Session(self._connection, expire_on_commit=False)
+        session = self._marks
+        try:
+            begin_write(session)
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.expunge_all()  # nothing read in one mark may stand for a later one
+
+    def close(self) -> None:
+        """Give the marks' connection back."""
+        if self._marks is not None:
+            self._marks.close()
+            self._connection.close()
+            self._marks = self._connection = None
 
     def claim(self, batch_size: int) -> list[_Claimed]:
         with unit_of_work(self.engine) as session:
@@ -131,8 +159,7 @@ class _Sender:
             raise ClaimLost(f"{len(set(ids) - held)} claimed message(s) taken over")
 
     def sent(self, message_id: int) -> None:
-        with unit_of_work(self.engine) as session:
-            begin_write(session)
+        with self.marking() as session:
             if not mark_sent(session, message_id, owner=self.owner, now=self.clock()):
                 raise ClaimLost(f"message {message_id} was taken over while it was sent")
         self.counts.sent += 1
@@ -206,17 +233,26 @@ def send_due_mail(
     """Send every due message, batch by batch, until none is due or the transport fails."""
     counts = SendCounts()
     sender = _Sender(engine, retry, clock, counts)
+    try:
+        _send_batches(sender, smtp, batch_size, on_progress)
+    finally:
+        sender.close()
+    return counts
+
+
+def _send_batches(sender: _Sender, smtp: SmtpSettings, batch_size: int, on_progress) -> None:
+    counts = sender.counts
     while True:
         batch = sender.claim(batch_size)
         if not batch:
-            return counts
+            return
         try:
             finished = _send_batch(sender, smtp, batch, on_progress)
         except ClaimLost:
             counts.claims_lost += 1
-            return counts
+            return
         if not finished or len(batch) < batch_size:
-            return counts
+            return
 
 
 def _send_batch(sender: _Sender, smtp: SmtpSettings, batch, on_progress) -> bool:

@@ -8,6 +8,7 @@ Whose fault a refusal is decides what happens next (pitfalls, "Mail standards"):
   the relay refuses to relay for us (then it is the transport's, as at MAIL FROM).
 """
 
+import functools
 import re
 import smtplib
 import socket
@@ -95,23 +96,23 @@ class SmtpConnection:
     def send_bytes(self, mail_from: str, to: str, data: bytes) -> None:
         """Send a message already written out (CRLF lines) from the ``From`` to the ``To``."""
         assert self._smtp is not None, "use SmtpConnection as a context manager"
-        sender = parseaddr(mail_from)[1]
-        recipient = parseaddr(to)[1]
+        sender = _envelope_address(mail_from)
+        recipient = _envelope_address(to)
         stage = "MAIL FROM"
         try:
-            code, text = self._smtp.mail(sender)
+            code, text = self._envelope("mail", sender)
             if code != 250:
                 # The relay refuses the sender: every message of the batch would be refused.
                 raise self._refused(stage, code, text, stop_batch=True)
             stage = "RCPT TO"
-            code, text = self._smtp.rcpt(recipient)
+            code, text = self._envelope("rcpt", recipient)
             if code not in (250, 251):
                 relay = _relay_refuses(code, text)
                 raise self._refused(
                     stage, code, text, recipient_fault=code >= 500 and not relay, stop_batch=relay
                 )
             stage = "DATA"
-            code, text = self._smtp.data(data)
+            code, text = self._data(data)
             if code != 250:
                 raise self._refused(stage, code, text)
         except smtplib.SMTPDataError as error:
@@ -123,6 +124,30 @@ class SmtpConnection:
             raise SendError(
                 f"connection lost at {stage}: {_describe(error)}", stage=stage, stop_batch=True
             ) from error
+
+    def _envelope(self, verb: str, address: str) -> tuple[int, bytes]:
+        """Send MAIL FROM or RCPT TO for an address; return the server's answer."""
+        if not _BARE.fullmatch(address):
+            return getattr(self._smtp, verb)(address)
+        # What smtplib writes for a bare address ("<address>"), without parsing it again.
+        self._smtp.putcmd(verb, f"{_KEYWORD[verb]}:<{address}>")
+        return self._smtp.getreply()
+
+    def _data(self, data: bytes) -> tuple[int, bytes]:
+        """Send DATA and the message, as smtplib's ``data`` does for bytes; return the answer.
+
+        The dot-stuffing is smtplib's (a "." at the start of the data or after any LF gets a
+        second "."), done by ``bytes.replace`` instead of a regular expression over the message.
+        """
+        self._smtp.putcmd("data")
+        code, text = self._smtp.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, text)
+        quoted = (b"." + data if data.startswith(b".") else data).replace(b"\n.", b"\n..")
+        if not quoted.endswith(b"\r\n"):
+            quoted += b"\r\n"
+        self._smtp.send(quoted + b".\r\n")
+        return self._smtp.getreply()
 
     def _refused(
         self,
@@ -167,6 +192,26 @@ class SmtpConnection:
         except (OSError, smtplib.SMTPException):
             self._smtp.close()
         self._smtp = None
+
+
+# A bare address of these characters is its own envelope address, as smtplib would quote it.
+_BARE = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*", re.ASCII
+)
+_KEYWORD = {"mail": "from", "rcpt": "to"}
+
+
+def _envelope_address(header: str) -> str:
+    """Return the address of a From or To header value for the SMTP envelope."""
+    if _BARE.fullmatch(header):
+        return header
+    return _parsed_address(header)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_address(header: str) -> str:
+    # The sender's "Name <address>" is the same for every message of a run: parsed once.
+    return parseaddr(header)[1]
 
 
 _RELAY_REFUSAL = re.compile(r"relay|authenticat|auth(entication)? required", re.IGNORECASE)

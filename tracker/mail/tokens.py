@@ -7,6 +7,7 @@ keep working while they are likely to be used; a subscriber can ask for a fresh 
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -27,15 +28,21 @@ class TokenError(ValueError):
 
 def email_fingerprint(secret_key: str, email: str) -> str:
     """Return a keyed hash of an address, so a token names it without revealing or confirming it."""
-    key = hashlib.sha256(("tracker-address-fingerprint:" + secret_key).encode()).digest()
     message = email.strip().lower().encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_fingerprint_key(secret_key), message, hashlib.sha256).hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint_key(secret_key: str) -> bytes:
+    # Derived once per key: a digest run fingerprints every subscriber's address.
+    return hashlib.sha256(("tracker-address-fingerprint:" + secret_key).encode()).digest()
 
 
 def _bare_fingerprint(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
 
 
+@functools.lru_cache(maxsize=32)
 def _serializer(secret_key: str, purpose: str) -> URLSafeTimedSerializer:
     if purpose not in PURPOSES:
         raise ValueError(f"unknown token purpose {purpose!r}")
