@@ -1,10 +1,11 @@
 """Raw source responses kept as evidence: stored once per distinct answer, pruned by age."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import Delete, Select, bindparam, delete, func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -37,15 +38,21 @@ def latest_responses(session: Session, urls: Iterable[str]) -> dict[str, StoredR
     urls = list(urls)
     if not urls:
         return {}
+    # Plain rows: a poll reads one per instrument, and ORM objects cost more than the query.
+    rows = session.execute(_latest_of_urls(), {"urls": urls})
+    return {row.url: StoredResponse(*row) for row in rows}
+
+
+@functools.cache
+def _latest_of_urls() -> Select:
+    # Built once: every poll runs it, and building it cost about as much as running it.
     latest = (
         select(func.max(RawResponse.id))
-        .where(col(RawResponse.url).in_(urls))
+        .where(col(RawResponse.url).in_(bindparam("urls", expanding=True)))
         .group_by(col(RawResponse.url))
     )
     columns = (RawResponse.id, RawResponse.url, RawResponse.sha256, RawResponse.status_code)
-    query = select(*columns).where(col(RawResponse.id).in_(latest))
-    # Plain rows: a poll reads one per instrument, and ORM objects cost more than the query.
-    return {row.url: StoredResponse(*row) for row in session.exec(query)}
+    return select(*columns).where(col(RawResponse.id).in_(latest))
 
 
 def stored_hashes(session: Session, urls: Iterable[str]) -> set[tuple[str, str]]:
@@ -112,21 +119,28 @@ def store_response(
 def prune_responses(session: Session, *, now: datetime, retention_days: int) -> int:
     """Delete responses older than the retention, except referenced and latest ones."""
     cutoff = now - timedelta(days=retention_days)
+    result = session.execute(_prune_before(), {"cutoff": cutoff})
+    return result.rowcount or 0
+
+
+@functools.cache
+def _prune_before() -> Delete:
+    # Built once, as every poll runs it.
     referenced = select(TreatyStateChange.raw_response_id).where(
         col(TreatyStateChange.raw_response_id).is_not(None)
     )
     # The latest per URL is what the next poll compares against.
     latest = select(func.max(RawResponse.id)).group_by(col(RawResponse.url))
-    result = session.execute(
+    return (
         delete(RawResponse)
         .where(
-            col(RawResponse.fetched_at) < cutoff,
+            col(RawResponse.fetched_at)
+            < bindparam("cutoff", type_=RawResponse.__table__.c.fetched_at.type),
             col(RawResponse.id).not_in(referenced),
             col(RawResponse.id).not_in(latest),
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
 def get_response(session: Session, response_id: int) -> RawResponse | None:
