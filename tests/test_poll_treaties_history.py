@@ -135,6 +135,34 @@ def test_retention_keeps_referenced_and_latest_responses(app, engine, fake):
 
 
 @pytest.mark.postgres
+def test_retention_keeps_what_is_younger_than_it(app, engine, fake):
+    poll(app, fake)
+    with Session(engine) as session:
+        ages = (29, 31)  # days before the prune, with 30 days of retention
+        session.add_all(
+            RawResponse(
+                source="treaty_office",
+                url=f"http://example.org/chart/{n}",
+                fetched_at=NOW - timedelta(days=age),
+                status_code=200,
+                sha256=str(n),
+                body=b"[]",
+            )
+            for n, age in enumerate(ages)
+            for _ in range(2)  # the latest of a URL is always kept: the older one is at stake
+        )
+        session.commit()
+        assert prune_responses(session, now=NOW, retention_days=30) == 1
+        session.commit()
+        left = session.exec(select(RawResponse).where(RawResponse.url.startswith("http://example")))
+        assert sorted(r.url for r in left) == [
+            "http://example.org/chart/0",
+            "http://example.org/chart/0",
+            "http://example.org/chart/1",
+        ]
+
+
+@pytest.mark.postgres
 def test_conditional_requests_persist_between_polls_and_a_304_counts_as_a_poll(app, engine, fake):
     fake.send_etag = True
     assert poll(app, fake)["failed"] == 0
