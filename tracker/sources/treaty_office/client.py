@@ -1,5 +1,6 @@
 """A client of the Treaty Office JSON service for one country."""
 
+import functools
 import logging
 import threading
 import time
@@ -60,6 +61,12 @@ def format_treaty_number(treaty_number: int) -> str:
     if isinstance(treaty_number, bool) or not isinstance(treaty_number, int) or treaty_number < 1:
         raise ValueError(f"not a treaty number: {treaty_number!r}")
     return f"{treaty_number:03d}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _query(treaty_number: int, language: str) -> str:
+    # Encoded once per treaty: a poll asks for every watched one each time.
+    return urlencode({"numSTE": format_treaty_number(treaty_number), "langue": language})
 
 
 class TreatyOfficeClient:
@@ -157,8 +164,8 @@ class TreatyOfficeClient:
 
     def signatures_url(self, treaty_number: int, settings: ApiSettings | None = None) -> str:
         """Return the URL of the treaty's chart of signatures and ratifications."""
-        query = urlencode({"numSTE": format_treaty_number(treaty_number), "langue": self.language})
-        return f"{(settings or self.settings).api_url}api/signatures?{query}"
+        api_url = (settings or self.settings).api_url
+        return f"{api_url}api/signatures?{_query(treaty_number, self.language)}"
 
     def fetch_signatures(self, treaty_number: int, *, conditional: bool = True) -> FetchResult:
         """Fetch the treaty's chart; read the page shell once if refused, or if stale settings fail.
