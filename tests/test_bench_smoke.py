@@ -19,11 +19,18 @@ KEYS = {
         "item_vs_hello": False,
         "dashboard_large_vs_small_time": False,
         "dashboard_1m_vs_1k": False,
+        "dashboard_rendered_vs_hello": False,
+        "item_rendered_vs_hello": False,
     },
     "poll.py": {"poll_unchanged_vs_bare": False},
     "sources.py": {"sources_vs_bare": False},
     "digest.py": {"digest_vs_smtplib": False, "digest_rss_10k_vs_1k": False},
-    "scaling.py": {"dashboard_rps_1w": False, "api_rps_4w": False, "failover_runs": False},
+    "scaling.py": {
+        "dashboard_rps_1w": False,
+        "api_rps_4w": False,
+        "dashboard_rendered_rps_2w": False,
+        "failover_runs": False,
+    },
 }
 
 
