@@ -44,6 +44,14 @@ def status_timeline(
     session: Session, *, start: date, today: date, document_id: int | None = None
 ) -> list[TimelinePoint]:
     """Return, for each month end since ``start``, how many operative items had each status."""
+    key = timeline_key(session, start=start, today=today, document_id=document_id)
+    return timeline_for(session, key)
+
+
+def timeline_key(
+    session: Session, *, start: date, today: date, document_id: int | None = None
+) -> tuple:
+    """Return what names a timeline: the same key, the same points (and what shows them)."""
     query = select(Item.id).where(Item.role == OPERATIVE)
     if document_id is not None:
         query = query.where(Item.document_id == document_id)
@@ -51,10 +59,15 @@ def status_timeline(
     head = session.exec(select(func.max(StatusChange.id))).one()
     # The history is append-only: the newest change's id (with the operative set and the day)
     # names the answer, so a page view reads two small queries instead of the whole history.
-    key = (document_id, start, today, head, operative)
+    return (document_id, start, today, head, operative)
+
+
+def timeline_for(session: Session, key: tuple) -> list[TimelinePoint]:
+    """Return the timeline a ``timeline_key`` names, computed once per key."""
     if key not in _computed:
         if len(_computed) >= CACHE_SIZE:
             _computed.pop(next(iter(_computed)), None)
+        _document_id, start, today, _head, operative = key
         _computed[key] = _compute(session, set(operative), start=start, today=today)
     return _computed[key]
 

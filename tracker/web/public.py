@@ -19,6 +19,7 @@ from tracker.feed import (
     feed_page,
     latest_changes,
 )
+from tracker.i18n.web import current_language
 from tracker.items.queries import (
     ItemFilter,
     addressees,
@@ -35,7 +36,7 @@ from tracker.items.rollups import rollup, rollups_by_parent
 from tracker.items.status_changes import status_history, status_history_length
 from tracker.items.statuses import STATUS_INFO, Status
 from tracker.items.tags import all_tags, tags_by_item
-from tracker.items.timeline import status_timeline
+from tracker.items.timeline import timeline_for, timeline_key
 from tracker.sources.health import SOURCE_LABELS, all_source_statuses
 from tracker.texts.comparison import word_diff
 from tracker.texts.queries import LEGACY_TEXT, get_text, list_texts, text_slugs
@@ -44,6 +45,7 @@ from tracker.web.caching import public
 from tracker.web.change_lines import change_parts
 from tracker.web.charts import HEIGHT, WIDTH, stacked_bars
 from tracker.web.feeds import FEED_LENGTH, atom_response, links
+from tracker.web.fragments import parts
 from tracker.web.request_guards import MAX_PAGE, int_argument
 from tracker.web.text_links import cross_referenced, lineage_context
 
@@ -120,10 +122,13 @@ def dashboard(slug: str | None):
     wanted, notices = _item_filter(known_addressees, tags)
     rows = dashboard_rows(session, wanted, document_id=document_id)
     today = clock.now().date()
-    timeline = status_timeline(
+    key = timeline_key(
         session, start=text.dated if text else today, today=today, document_id=document_id
     )
-    bars, top = stacked_bars(timeline)
+    chart = parts().rendered(
+        ("status-chart", key, current_language()),
+        lambda: _status_chart(timeline_for(session, key)),
+    )
     return render_template(
         "public/dashboard.html",
         text=text,
@@ -137,13 +142,23 @@ def dashboard(slug: str | None):
         tags=tags,
         addressees=known_addressees,
         statuses=STATUS_INFO,
-        timeline=timeline,
-        chart={"bars": bars, "top": top, "width": WIDTH, "height": HEIGHT},
+        chart=chart,
         recent=latest_changes(session, limit=5),
         sources=all_source_statuses(session),
         source_labels=SOURCE_LABELS,
         notices=notices,
         matches=sum(1 for row in rows if not row.context),
+    )
+
+
+def _status_chart(timeline: list) -> str:
+    """Render the status chart and its table (a part of the dashboard)."""
+    bars, top = stacked_bars(timeline)
+    return render_template(
+        "public/_status_chart.html",
+        chart={"bars": bars, "top": top, "width": WIDTH, "height": HEIGHT},
+        timeline=timeline,
+        statuses=STATUS_INFO,
     )
 
 
