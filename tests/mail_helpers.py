@@ -130,7 +130,7 @@ def queue_messages(engine, emails, *, per_address: int = 1, kind: str = "alert")
     """Store confirmed subscribers and queue messages to them; return their Message-IDs."""
     from tracker.db import unit_of_work
     from tracker.mail.compose import MailIdentity, render_mail
-    from tracker.mail.outbox import enqueue_mail
+    from tracker.mail.queueing import enqueue_mail
     from tracker.models import Subscriber
 
     identity = MailIdentity("Tracker <tracker@example.org>", None, BASE_URL, "L <l.example>")

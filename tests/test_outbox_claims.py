@@ -256,7 +256,7 @@ def test_a_claim_of_a_live_process_waits_and_of_a_dead_one_is_taken_at_once(
 @pytest.mark.postgres
 def test_a_batch_that_meets_a_stored_row_stores_the_others_each_on_its_own(engine):
     from tracker.mail.compose import RenderedMail
-    from tracker.mail.outbox import QueuedMail, enqueue_many
+    from tracker.mail.queueing import QueuedMail, enqueue_many
 
     def queued(key: str, message_id: str) -> QueuedMail:
         headers = {"From": "t@example.org", "To": f"{key}@example.org", "Message-ID": message_id}

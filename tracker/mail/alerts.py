@@ -11,8 +11,8 @@ from tracker.events import events_after
 from tracker.i18n.mail import mail_locale
 from tracker.mail.compose import render_mail
 from tracker.mail.content import describe_events, mail_identity, subscriber_links
-from tracker.mail.outbox import enqueue_mail
 from tracker.mail.preferences import interest_of
+from tracker.mail.queueing import enqueue_mail
 from tracker.mail.tokens import make_compact_token
 from tracker.models import Cursor, Event, Item, ItemReview, Subscriber, User
 

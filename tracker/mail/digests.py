@@ -18,9 +18,9 @@ from tracker.mail.content import (
     mail_identity,
     mail_links,
 )
-from tracker.mail.outbox import QueuedMail, enqueue_many
 from tracker.mail.periods import DigestPeriod, digest_period  # digest_period: also for callers
 from tracker.mail.preferences import interest_of
+from tracker.mail.queueing import QueuedMail, enqueue_many
 from tracker.mail.tokens import email_fingerprint
 from tracker.models import Document, Event, Item, Subscriber, Treaty
 
