@@ -10,16 +10,16 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from tests.open_data_helpers import change_status, fetch
+from tests.revalidation_helpers import ITEM, noted_app, reaching_the_app
 from tracker import clock
 from tracker.i18n import COOKIE
 from tracker.models import JobRun
-from tracker.web.caching import ANSWERED_304, ANSWERED_PAGE
+from tracker.web.caching import ANSWERED_304
 from tracker.web.revalidation import Revalidator
 
 pytest_plugins = ["tests.conftest_browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-ITEM = "/texts/res-2616/9.2.1"
 # Another process records a status change, through the one writer, on the same database.
 WRITER = """
 import sys
@@ -29,20 +29,6 @@ engine = create_db_engine(sys.argv[1])
 change_status(engine, "12.3", note="Written by another process")
 engine.dispose()
 """
-
-
-def reaching_the_app(app) -> list[str]:
-    """Return the list of paths of the requests that get past the middleware from now on."""
-    revalidator = app.wsgi_app
-    assert isinstance(revalidator, Revalidator)
-    inner, calls = revalidator.wsgi_app, []
-
-    def counted(environ, start_response):
-        calls.append(environ["PATH_INFO"])
-        return inner(environ, start_response)
-
-    revalidator.wsgi_app = counted
-    return calls
 
 
 def learned(client, path: str, **headers: str) -> str:
@@ -197,19 +183,6 @@ def test_a_database_error_in_the_middleware_leaves_the_answer_to_the_app(app, cl
     assert calls == ["/"]
 
 
-def noted_answer(status: str, headers: list[tuple[str, str]], *, etag: str):
-    """Return a WSGI app that answers as a public view noting a 304 would, with these headers."""
-
-    def answer(environ, start_response):
-        answer.calls += 1
-        environ[ANSWERED_304] = (etag, False)
-        start_response(status, headers)
-        return []
-
-    answer.calls = 0
-    return answer
-
-
 @pytest.mark.parametrize(
     ("status", "extra"),
     [
@@ -224,128 +197,20 @@ def test_only_a_clean_304_with_its_etag_is_kept(app, client, status, extra):
     etag = client.get("/").headers["ETag"]
     headers = [("Cache-Control", "public, no-cache")]
     headers += [] if extra is None else [("ETag", etag), *extra]
-    inner = noted_answer(status, headers, etag=etag[3:-1])
+    inner = noted_app(ANSWERED_304, status, headers, etag=etag[3:-1])
     app.wsgi_app = Revalidator(app, inner)
     forgetful = app.test_client(use_cookies=False)  # as curl: a cookie set is not sent back
     for _ in range(2):
         assert forgetful.get("/", headers={"If-None-Match": etag}).status == status
     assert inner.calls == 2
     # The same answer as a 304, without the cookie and with its ETag, is kept.
-    clean = noted_answer(
-        "304 NOT MODIFIED", [("Cache-Control", "public, no-cache"), ("ETag", etag)], etag=etag[3:-1]
+    clean = noted_app(
+        ANSWERED_304,
+        "304 NOT MODIFIED",
+        [("Cache-Control", "public, no-cache"), ("ETag", etag)],
+        etag=etag[3:-1],
     )
     app.wsgi_app = Revalidator(app, clean)
     for _ in range(2):
         assert forgetful.get("/", headers={"If-None-Match": etag}).status_code == 304
     assert clean.calls == 1
-
-
-# Pages kept as sent ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", ["/", ITEM, "/api/v1/items", "/changes.atom"])
-def test_the_next_get_of_a_public_page_gets_it_as_the_app_sent_it(app, client, path):
-    calls = reaching_the_app(app)
-    first = client.get(path)
-    again = client.get(path)
-    head = client.head(path)
-    stale = client.get(path, headers={"If-None-Match": 'W/"an-older-one"'})
-    assert calls == [path]  # the others never reached the app
-    for answer in (again, head, stale):
-        assert answer.status == first.status == "200 OK"
-        assert list(answer.headers.items()) == list(first.headers.items())
-    assert again.data == stale.data == first.data and head.data == b""
-
-
-def test_on_the_wire_the_kept_page_is_the_apps(app, live_server):
-    calls = reaching_the_app(app)
-    first, again = fetch(live_server + ITEM), fetch(live_server + ITEM)
-    assert len(calls) == 1 and again.body == first.body
-
-    def sent(answer):
-        return [(name, value) for name, value in answer.headers.items() if name != "Date"]
-
-    assert again.status == 200 and sent(again) == sent(first)
-
-
-@pytest.mark.postgres
-def test_a_write_ends_the_kept_page(app, engine, client):
-    calls = reaching_the_app(app)
-    first = client.get("/")
-    assert client.get("/").data == first.data and len(calls) == 1
-    change_status(engine, "12.3", note="Written since the page was kept")
-    after = client.get("/")
-    assert after.headers["ETag"] != first.headers["ETag"] and len(calls) == 2
-    assert "Written since the page was kept" in after.text
-
-
-def test_a_kept_page_goes_to_no_other_language_nor_a_logged_in_visitor(app, client, login):
-    calls = reaching_the_app(app)
-    english = client.get(ITEM)
-    french = client.get(ITEM, headers={"Accept-Language": "fr"})
-    assert 'lang="fr"' in french.text and french.headers["ETag"] != english.headers["ETag"]
-    client.set_cookie(COOKIE, "ru")
-    assert 'lang="ru"' in client.get(ITEM).text
-    client.delete_cookie(COOKIE)
-    assert len(calls) == 3
-    login()
-    calls.clear()
-    page = client.get(ITEM)
-    assert "Log out" in page.text and page.headers["Cache-Control"] == "private, no-store"
-    assert client.get(ITEM + "?page=1").status_code == 200
-    assert calls == [ITEM, ITEM]
-
-
-def noted_page(status: str, headers: list[tuple[str, str]], body: bytes, *, etag: str):
-    """Return a WSGI app that answers as a public view noting a page would."""
-
-    def answer(environ, start_response):
-        answer.calls += 1
-        environ[ANSWERED_PAGE] = (etag, False)
-        start_response(status, headers)
-        return [body]
-
-    answer.calls = 0
-    return answer
-
-
-@pytest.mark.parametrize(
-    ("status", "extra", "length"),
-    [
-        ("200 OK", [("Set-Cookie", "tracker_session=x; HttpOnly")], 4),
-        ("200 OK", None, 4),
-        ("200 OK", [], 3),
-        ("500 INTERNAL SERVER ERROR", [], 4),
-    ],
-    ids=["sets a cookie", "without its ETag", "a body cut short", "not a 200"],
-)
-def test_only_a_clean_page_with_its_etag_and_whole_body_is_kept(app, client, status, extra, length):
-    etag = client.get("/").headers["ETag"]
-    headers = [("Cache-Control", "public, no-cache"), ("Content-Length", str(length))]
-    headers += [] if extra is None else [("ETag", etag), *extra]
-    inner = noted_page(status, headers, b"page", etag=etag[3:-1])
-    app.wsgi_app = Revalidator(app, inner)
-    forgetful = app.test_client(use_cookies=False)
-    for _ in range(2):
-        assert forgetful.get("/").status == status
-    assert inner.calls == 2
-    clean = noted_page(
-        "200 OK",
-        [("Cache-Control", "public, no-cache"), ("Content-Length", "4"), ("ETag", etag)],
-        b"page",
-        etag=etag[3:-1],
-    )
-    app.wsgi_app = Revalidator(app, clean)
-    for _ in range(2):
-        assert forgetful.get("/").data == b"page"
-    assert clean.calls == 1
-
-
-def test_a_page_sent_again_from_the_response_cache_is_learned_again(app, client):
-    calls = reaching_the_app(app)
-    first = client.get(ITEM)
-    revalidator = app.wsgi_app
-    revalidator._pages = type(revalidator._pages)()  # forgotten here, still in the app's cache
-    again = client.get(ITEM)
-    assert client.get(ITEM).data == again.data == first.data
-    assert calls == [ITEM, ITEM]
