@@ -1,5 +1,7 @@
 """Broken sources are reported on /sources, and never stop the other sources."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -9,7 +11,12 @@ from jobs.check_sources import SourcesFailed, run_scheduled
 from tests.source_server import SourceSite, rss
 from tests.sources_helpers import NOW, add_source, documents, health, make_ctx, run_check
 from tracker.models import Event
-from tracker.sources.fetching import AddressRefusedError, check_url, is_refused_address
+from tracker.sources.fetching import (
+    AddressRefusedError,
+    SafeFetcher,
+    check_url,
+    is_refused_address,
+)
 
 GOOD = ("g-1", "Istanbul Convention news", "http://news.example/g", "Text.")
 BOMB = b"""<?xml version="1.0"?>
@@ -185,10 +192,20 @@ def test_a_failing_source_that_answers_304_again_is_announced_as_recovered(app, 
     assert health(engine, "flaky").last_success_at == NOW + timedelta(hours=5)
 
 
+@contextmanager
+def resolving_fetcher(resolve, networks: tuple[str, ...] = ()) -> Iterator[SafeFetcher]:
+    """Yield a fetcher whose DNS answers are ``resolve``'s, allowed ``networks`` only."""
+    fetcher = SafeFetcher(
+        user_agent="test", timeout_seconds=2, allowed_networks=networks, resolve=resolve
+    )
+    try:
+        yield fetcher
+    finally:
+        fetcher.close()
+
+
 def test_a_name_that_resolves_again_to_a_private_address_is_never_connected_to(site):
     """DNS rebinding: the checks see a public answer, the next answer is the private address."""
-    from tracker.sources.fetching import SafeFetcher
-
     answers = []
 
     def rebinding(host: str, port: int) -> list[str]:
@@ -196,45 +213,22 @@ def test_a_name_that_resolves_again_to_a_private_address_is_never_connected_to(s
         return ["93.184.215.14"] if len(answers) <= 2 else ["127.0.0.1"]
 
     url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "rebind.example")
-    fetcher = SafeFetcher(user_agent="test", timeout_seconds=2, resolve=rebinding)
-    try:
+    with resolving_fetcher(rebinding) as fetcher:
         with pytest.raises(AddressRefusedError, match="rebind.example resolves to 127.0.0.1"):
             fetcher.get(url)
-    finally:
-        fetcher.close()
     assert sum(site.requests.values()) == 0  # neither robots.txt nor the feed was asked for
     assert len(answers) == 3  # the URL's check, robots.txt's check, then the connection's own
 
 
 def test_an_allowed_private_network_is_connected_to_through_the_pinned_address(site):
-    from tracker.sources.fetching import SafeFetcher
-
     url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "feeds.internal")
-    fetcher = SafeFetcher(
-        user_agent="test",
-        timeout_seconds=2,
-        allowed_networks=("127.0.0.1/32",),
-        resolve=lambda host, port: ["127.0.0.1"],
-    )
-    try:
+    with resolving_fetcher(lambda host, port: ["127.0.0.1"], ("127.0.0.1/32",)) as fetcher:
         assert b"Istanbul Convention news" in fetcher.get(url).body
-    finally:
-        fetcher.close()
     assert site.requests["/feed"] == 1
 
 
 def test_when_the_first_checked_address_refuses_the_next_one_is_tried(site):
-    from tracker.sources.fetching import SafeFetcher
-
     url = site.set("/feed", rss(GOOD)).replace("127.0.0.1", "two.internal")
-    fetcher = SafeFetcher(
-        user_agent="test",
-        timeout_seconds=2,
-        allowed_networks=("127.0.0.0/8",),
-        # Nothing listens on 127.0.0.2: that connection is refused, the next address answers.
-        resolve=lambda host, port: ["127.0.0.2", "127.0.0.1"],
-    )
-    try:
-        assert b"Istanbul Convention news" in fetcher.get(url).body
-    finally:
-        fetcher.close()
+    # Nothing listens on 127.0.0.2: that connection is refused, the next address answers.
+    with resolving_fetcher(lambda host, port: ["127.0.0.2", "127.0.0.1"], ("127.0.0.0/8",)) as f:
+        assert b"Istanbul Convention news" in f.get(url).body
