@@ -105,10 +105,11 @@ def test_a_moved_api_with_an_unreadable_page_fails_with_both_reasons(app, engine
     assert "404" in error and "the page shell could not be read" in error
 
 
-def test_404s_from_an_api_that_did_not_move_read_the_page_once(app, engine, fake):
+@pytest.mark.parametrize("status", [404, 410])
+def test_404s_from_an_api_that_did_not_move_read_the_page_once(app, engine, fake, status):
     remember(engine, fake, api_url=fake.api_url, token=fake.token)
     for number in (18, 30, 210):
-        fake.fail_treaty(number, 404)
+        fake.fail_treaty(number, status)
     counts = poll(app, fake)
     assert counts["failed"] == 3 and counts["treaties"] == 10
     assert fake.count(PAGE_PATH) == 1  # it named the same API: those 404s are the API's own

@@ -149,6 +149,8 @@ def fetch_all(
     A site's first source goes alone. Its others follow ``PER_HOST`` at a time, or one at a
     time when the first answer did not keep the check waiting (``tracker.sources.pacing``).
     """
+    if len(plans) <= 1:
+        return [check_one(fetcher, plan) for plan in plans]
     outcomes: list[CheckOutcome | None] = [None] * len(plans)
     sites: dict[str, deque[tuple[int, CheckPlan]]] = defaultdict(deque)
     for index, plan in enumerate(plans):
@@ -167,10 +169,6 @@ def fetch_all(
                 return
             outcomes[index] = check_one(fetcher, plan)
 
-    if len(plans) <= 1:
-        for queue in sites.values():
-            check_first(queue)
-        return outcomes  # type: ignore[return-value]  (check_one never raises: all are set)
     with ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="check") as pool:
         firsts = {pool.submit(check_first, queue): queue for queue in sites.values()}
         lanes = [

@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import current_app
 from markupsafe import Markup
 
 #: Parts kept per process: a few per text and language.
@@ -41,6 +41,6 @@ class Parts:
         return part
 
 
-def parts(app: Flask | None = None) -> Parts:
-    """Return the app's parts (each app its own)."""
-    return (app or current_app).extensions.setdefault("tracker_parts", Parts())
+def parts() -> Parts:
+    """Return the current app's parts (each app its own)."""
+    return current_app.extensions.setdefault("tracker_parts", Parts())
